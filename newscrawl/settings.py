@@ -1,0 +1,54 @@
+"""Scrapy settings for newscrawl: polite defaults for production, each overridable with ``-s``.
+
+Outlet files never change these: only the command line, a profile or this file do.
+"""
+
+from newscrawl.items import EXPORT_FIELDS
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+COMMANDS_MODULE = "newscrawl.commands"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# --- newscrawl's own settings -------------------------------------------------------------------
+# Outlet and network definitions: a TOML file or a folder of them (default: settings/outlets/).
+NEWSCRAWL_OUTLETS = None
+# Everything kept between runs (HTTP cache, seen store, dedup index) lives in this folder.
+NEWSCRAWL_STATE_DIR = ".newscrawl"
+# Put in the User-Agent so site owners can reach whoever runs the crawl (an URL or e-mail).
+NEWSCRAWL_CONTACT = None
+# One-off `site` scrapes: how far to follow article links, and how many articles at most.
+NEWSCRAWL_SITE_DEPTH = 2
+NEWSCRAWL_SITE_MAX_ARTICLES = 500
+
+# --- politeness ---------------------------------------------------------------------------------
+USER_AGENT = "newscrawl/0.1 (+{contact})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = False
+HTTPCACHE_ENABLED = False
+
+# --- items and export ---------------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.validate.ValidatePipeline": 100,
+}
+FEEDS = {
+    "data/%(name)s/%(time)s.jsonl": {"format": "jsonlines", "encoding": "utf8"},
+}
+FEED_EXPORT_FIELDS = list(EXPORT_FIELDS)
+FEED_EXPORT_ENCODING = "utf-8"
+
+LOG_LEVEL = "INFO"
