@@ -14,6 +14,8 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # --- newscrawl's own settings -------------------------------------------------------------------
 # Outlet and network definitions: a TOML file or a folder of them (default: settings/outlets/).
 NEWSCRAWL_OUTLETS = None
+# A settings profile from settings/profiles/ (e.g. "cron") or a TOML file, applied by `scrapy crawl`.
+NEWSCRAWL_PROFILE = None
 # Everything kept between runs (HTTP cache, seen store, dedup index) lives in this folder.
 NEWSCRAWL_STATE_DIR = ".newscrawl"
 # Put in the User-Agent so site owners can reach whoever runs the crawl (an URL or e-mail).
@@ -45,10 +47,12 @@ HTTPCACHE_ENABLED = False
 ITEM_PIPELINES = {
     "newscrawl.pipelines.validate.ValidatePipeline": 100,
 }
-FEEDS = {
-    "data/%(name)s/%(time)s.jsonl": {"format": "jsonlines", "encoding": "utf8"},
-}
+# Where a run writes when neither -o nor -O is given ({spider}, {time} filled in at start, UTC).
+NEWSCRAWL_DEFAULT_FEED = "data/{spider}/{time}.jsonl"
 FEED_EXPORT_FIELDS = list(EXPORT_FIELDS)
+# Local files are written as FILE.part and published on close (newscrawl/feeds.py).
+FEED_STORAGES = {"": "newscrawl.feeds.AtomicFileFeedStorage", "file": "newscrawl.feeds.AtomicFileFeedStorage"}
+EXTENSIONS = {"newscrawl.monitor.RunMonitor": 900}
 FEED_EXPORT_ENCODING = "utf-8"
 
 LOG_LEVEL = "INFO"

@@ -18,6 +18,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from newscrawl import rendering
 from newscrawl.extraction import extract_article
 from newscrawl.items import Article
 from newscrawl.outlets import Outlet
@@ -88,6 +89,7 @@ class ArticleSpider(scrapy.Spider):
         if "{contact}" in agent:
             priority = settings.getpriority("USER_AGENT") or 0
             settings.set("USER_AGENT", agent.format(contact=contact), priority=priority)
+        rendering.configure(settings)
 
     # -- what to crawl ------------------------------------------------------------------------------
 
@@ -95,15 +97,11 @@ class ArticleSpider(scrapy.Spider):
         raise NotImplementedError
 
     async def start(self) -> AsyncIterator[Any]:
-        for outlet in self.outlets_to_crawl():
+        outlets = self.outlets_to_crawl()
+        rendering.check(outlets, self.settings)
+        for outlet in outlets:
             self.outlets_by_name[outlet.name] = outlet
             self.crawler.stats.set_value(f"newscrawl/outlet/{outlet.name}/discovered", 0)
-            if outlet.render:
-                logger.warning(
-                    "%s: render = %r is not supported yet; its pages are fetched without rendering",
-                    outlet.name,
-                    outlet.render,
-                )
             for request in self.discovery_requests(outlet):
                 yield request
 
@@ -126,13 +124,16 @@ class ArticleSpider(scrapy.Spider):
     def _request(
         self, outlet: Outlet, url: str, callback: Any, priority: int = 0, **meta: Any
     ) -> scrapy.Request:
-        return scrapy.Request(
+        request = scrapy.Request(
             url,
             callback=callback,
             errback=self.on_error,
             priority=priority,
             meta={"outlet": outlet.name, **meta},
         )
+        if outlet.render and callback in (self.parse_article, self.parse_section):
+            request = rendering.prepare(outlet, request, listing=callback == self.parse_section)
+        return request
 
     def outlet_of(self, response: Response) -> Outlet:
         return self.outlets_by_name[response.meta["outlet"]]
