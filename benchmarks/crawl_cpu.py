@@ -52,16 +52,17 @@ SETTINGS = [
 
 
 def chrome(rng: random.Random, site: str) -> tuple[str, str, str]:
-    """Header, rail and footer markup of the size real outlets wrap around a story."""
+    """Header, rail and footer markup of the size real outlets wrap around a story (60-120 KB a page)."""
+    weight = rng.uniform(0.55, 1.45)
     nav = "".join(
         f'<li class="menu-item menu-item-type-taxonomy"><a href="{BASE}/section/{rng.randint(1, 999)}/">'
         f"{rng.choice(FIRST)} {rng.choice(LAST)} topics</a></li>"
-        for _ in range(120)
+        for _ in range(int(120 * weight))
     )
     script = "".join(
         f"window.__cfg_{i}={{id:{rng.randint(1, 10**9)},slot:'ad-{i}',sizes:[[300,250],[728,90]],"
         f"targeting:{{section:'local',kw:['{rng.choice(LAST)}','{rng.choice(FIRST)}']}}}};\n"
-        for i in range(260)
+        for i in range(int(260 * weight))
     )
     style = "".join(f".c{i}{{margin:{i % 9}px;padding:{i % 7}px;color:#{i * 4111 % 0xFFFFFF:06x}}}\n" for i in range(500))
     header = (
@@ -71,7 +72,7 @@ def chrome(rng: random.Random, site: str) -> tuple[str, str, str]:
     teasers = "".join(
         f'<div class="teaser"><a href="{BASE}/section/{rng.randint(1, 99)}/"><img src="/t/{i}.jpg" alt="">'
         f"<span>{rng.choice(FIRST)} {rng.choice(LAST)} says the county budget is on track</span></a></div>"
-        for i in range(60)
+        for i in range(int(60 * weight))
     )
     rail = f'<aside class="rail"><h3>Trending</h3>{teasers}</aside>'
     links = "".join(f'<a href="{BASE}/info/{i}">Footer link {i}</a> ' for i in range(150))
@@ -94,9 +95,9 @@ def build_network(root: Path, pages: int) -> Path:
     sizes = []
     for outlet in OUTLETS:
         folder = root / outlet
-        header, rail, footer = chrome(rng, outlet)
         rows = []
         for n in range(per_outlet):
+            header, rail, footer = chrome(rng, outlet)
             story = make_story(rng, n, 1 + n % 27)
             story.slug = f"{story.slug}-{n}"
             path = f"/stories/{100000 + n}-{story.slug}"

@@ -5,6 +5,7 @@ becomes the outlet's own ``http://127.0.0.1:PORT`` and ``__BASE_<outlet>__``
 any other outlet's. ``/x.xml.gz`` is served as the gzipped ``x.xml``,
 ``/dir/?page=N`` as ``dir/page-N.html``, a folder as its ``index.html`` or
 ``index.xml``, and a file without a suffix as HTML: the shapes real news CMSs use.
+An outlet's ``redirects.txt`` holds ``FROM TO`` lines (path and query) answered with 301.
 """
 
 from __future__ import annotations
@@ -41,6 +42,16 @@ class SiteHandler(BaseHTTPRequestHandler):
         return
 
     def do_GET(self) -> None:
+        redirects = self.server.root / "redirects.txt"
+        if redirects.is_file():
+            for line in redirects.read_text().splitlines():
+                source, _, target = line.partition(" ")
+                if source == self.path:
+                    self.send_response(301)
+                    self.send_header("Location", target)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
         parts = urlsplit(self.path)
         path = unquote(parts.path)
         gzipped = path.endswith(".gz")

@@ -66,6 +66,7 @@ def test_outlets_spider_logs_bad_pages_and_keeps_going(network: Network, crawl) 
     assert result.returncode == 0
     assert "election-results-data-table-2026.csv is not an HTML page" in result.log
     assert "no article body found on" in result.log and "photo-gallery-holiday-lights-parade" in result.log
+    assert "redirect-loop-story-test-page" in result.log and "max redirections reached" in result.log
     assert not tracebacks_from_newscrawl(result.log)
     assert {item["outlet"] for item in result.items} == {"wire-daily"}
     assert len(result.items) == sum(1 for page in network.expected if page["outlet"] == "wire-daily")

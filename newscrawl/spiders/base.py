@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -75,6 +76,7 @@ class ArticleSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.since = parse_since(since)
         self.seen_articles: set[str] = set()
+        self.fetched_articles: set[str] = set()
         self.seen_listings: set[str] = set()
         self.outlets_by_name: dict[str, Outlet] = {}
 
@@ -130,6 +132,10 @@ class ArticleSpider(scrapy.Spider):
             errback=self.on_error,
             priority=priority,
             meta={"outlet": outlet.name, **meta},
+            # Articles are de-duplicated by the spider itself (URL variants included); leaving them
+            # out of Scrapy's filter lets a redirect loop run into REDIRECT_MAX_TIMES and be logged
+            # instead of vanishing silently.
+            dont_filter=callback == self.parse_article,
         )
         if outlet.render and callback in (self.parse_article, self.parse_section):
             request = rendering.prepare(outlet, request, listing=callback == self.parse_section)
@@ -174,7 +180,7 @@ class ArticleSpider(scrapy.Spider):
             if self._older_than_since(child):
                 continue
             yield self._request(outlet, child.url, self.parse_listing, priority=20)
-        yield from self.article_requests(outlet, listing.entries, require_article_url=False)
+        yield from self.article_requests(outlet, listing.entries, from_links_of=None)
 
     def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
         outlet = self.outlet_of(response)
@@ -183,7 +189,9 @@ class ArticleSpider(scrapy.Spider):
             return
         assert isinstance(response, TextResponse)
         yield from self.article_requests(
-            outlet, self.article_links(outlet, response), require_article_url=True
+            outlet,
+            self.article_links(outlet, response),
+            from_links_of=response.meta.get("section", response.url),
         )
         if self.discover_feeds:
             for href in response.xpath(FEED_LINK_XPATH).getall():
@@ -193,7 +201,10 @@ class ArticleSpider(scrapy.Spider):
             next_url = self.next_page(outlet, response)
             if next_url and url_identity(next_url) not in self.seen_listings:
                 self.seen_listings.add(url_identity(next_url))
-                yield self._request(outlet, next_url, self.parse_section, priority=10, page=page + 1)
+                section = response.meta.get("section", response.url)
+                yield self._request(
+                    outlet, next_url, self.parse_section, priority=10, page=page + 1, section=section
+                )
 
     def article_links(self, outlet: Outlet, response: TextResponse) -> list[Entry]:
         selectors = outlet.selectors.get("article_links")
@@ -225,16 +236,21 @@ class ArticleSpider(scrapy.Spider):
         return None
 
     def article_requests(
-        self, outlet: Outlet, entries: Iterable[Entry], require_article_url: bool, depth: int = 0
+        self, outlet: Outlet, entries: Iterable[Entry], from_links_of: str | None, depth: int = 0
     ) -> Iterator[scrapy.Request]:
-        """One request per new article URL, however many listings name it."""
+        """One request per new article URL, however many listings name it.
+
+        Sitemaps and feeds list articles; the links of a page (``from_links_of``) are
+        articles only when they match the outlet's allow patterns or, without
+        patterns, look like articles or sit below the section's own path.
+        """
         for entry in entries:
             url = strip_tracking(entry.url)
             if not url.startswith(("http://", "https://")) or not same_site(url, outlet.base_url):
                 continue
             if is_listing_or_static(url) or not outlet.accepts_article(url):
                 continue
-            if require_article_url and not outlet.allow and not looks_like_article(url):
+            if from_links_of and not outlet.allow and not self._linked_article(url, from_links_of):
                 continue
             key = url_identity(url)
             if key in self.seen_articles:
@@ -249,6 +265,13 @@ class ArticleSpider(scrapy.Spider):
             yield self._request(
                 outlet, url, self.parse_article, priority=0, hints=entry.hints(), article_depth=depth
             )
+
+    def _linked_article(self, url: str, page_url: str) -> bool:
+        if looks_like_article(url):
+            return True
+        section_path = urlsplit(page_url).path.rstrip("/") + "/"
+        path = urlsplit(url).path
+        return section_path != "/" and path.startswith(section_path) and len(path) > len(section_path) + 1
 
     def may_fetch_more_articles(self) -> bool:
         return True
@@ -282,6 +305,12 @@ class ArticleSpider(scrapy.Spider):
             )
             self.count(outlet, "skipped_not_html")
             return
+        final = url_identity(strip_tracking(response.url))
+        if final in self.fetched_articles:  # two listed URLs redirected to one page
+            logger.info("%s: %s was already fetched under another URL; skipped", outlet.name, response.url)
+            return
+        self.fetched_articles.add(final)
+        self.seen_articles.add(final)
         try:
             fields = extract_article(
                 response.body, response.url, selectors=outlet.selectors, hints=response.meta.get("hints")
@@ -302,7 +331,7 @@ class ArticleSpider(scrapy.Spider):
             depth = response.meta.get("article_depth", 0) + 1
             if depth <= self.settings.getint("NEWSCRAWL_SITE_DEPTH"):
                 links = self.article_links(outlet, response)
-                yield from self.article_requests(outlet, links, require_article_url=True, depth=depth)
+                yield from self.article_requests(outlet, links, from_links_of=response.url, depth=depth)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

@@ -380,7 +380,10 @@ def main() -> None:
         ledger / "about" / "index.html",
         "<html><body><h1>About us</h1><p>Contact the newsroom.</p></body></html>",
     )
-    rss_items = "\n".join(
+    # A WordPress shortlink in the feed that redirects to an article the sitemap lists too.
+    shortlink_target = ledger_items[-1][0]
+    write(ledger / "redirects.txt", f"/?p=4711 {shortlink_target}\n")
+    rss_items = f"<item><title>Shortlink</title><link>{BASE}/?p=4711</link></item>\n" + "\n".join(
         f"<item><title>{esc(s.title)}</title><link>{BASE}{p}?utm_source=rss&amp;utm_medium=rss</link>"
         f"<pubDate>{s.published}</pubDate><dc:creator>{esc(s.author)}</dc:creator></item>"
         for p, s in ledger_items[-4:]
@@ -486,7 +489,14 @@ def main() -> None:
         wire / "news" / "2026-11-21" / "photo-gallery-holiday-lights-parade.html",
         "<html><head><title>Gallery</title></head><body><div id='content'></div></body></html>",
     )
+    write(
+        wire / "redirects.txt",
+        "/news/2026-11-22/redirect-loop-story-test-page.html /news/2026-11-22/redirect-loop-story-test-page-b.html\n"
+        "/news/2026-11-22/redirect-loop-story-test-page-b.html /news/2026-11-22/redirect-loop-story-test-page.html\n",
+    )
     extra = (
+        '<p><a href="__BASE__/news/2026-11-22/redirect-loop-story-test-page.html">Loop</a></p>'
+
         '<p><a href="__BASE__/news/2026-11-20/election-results-data-table-2026.csv">Data</a></p>'
         '<p><a href="__BASE__/news/2026-11-21/photo-gallery-holiday-lights-parade.html">Gallery</a></p>'
     )
