@@ -13,7 +13,7 @@ import json
 import logging
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
@@ -52,11 +52,8 @@ class OutletCounts:
     with_authors: int = 0
     with_date: int = 0
     long_body: int = 0
-    selector_pages: int = 0
-    selector_hits: int = 0
-    problems: list[str] = field(default_factory=list)
 
-    def coverage(self) -> dict[str, float | None]:
+    def coverage(self, selector_pages: int, selector_misses: int) -> dict[str, float | None]:
         def share(part: int, whole: int) -> float | None:
             return round(part / whole, 3) if whole else None
 
@@ -64,7 +61,7 @@ class OutletCounts:
             "authors": share(self.with_authors, self.items),
             "date": share(self.with_date, self.items),
             "body_100_words": share(self.long_body, self.items),
-            "body_selector": share(self.selector_hits, self.selector_pages),
+            "body_selector": share(selector_pages - selector_misses, selector_pages),
         }
 
 
@@ -99,12 +96,6 @@ class RunMonitor:
         counts.with_authors += bool(adapter.get("authors"))
         counts.with_date += bool(adapter.get("published"))
         counts.long_body += (adapter.get("word_count") or 0) >= LONG_BODY_WORDS
-
-    def note_selector(self, outlet: str, matched: bool) -> None:
-        """Called by the spider for pages of outlets with a configured body selector."""
-        counts = self.outlets[outlet]
-        counts.selector_pages += 1
-        counts.selector_hits += matched
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         names = set(self.outlets) | self._outlets_in_stats()
@@ -150,7 +141,9 @@ class RunMonitor:
             "copies": self._stat(name, "copies"),
             "no_body": self._stat(name, "no_body"),
             "errors": self._stat(name, "errors"),
-            "coverage": counts.coverage(),
+            "coverage": counts.coverage(
+                self._stat(name, "body_selector_pages"), self._stat(name, "body_selector_misses")
+            ),
             "problems": [],
         }
         problems: list[str] = entry["problems"]

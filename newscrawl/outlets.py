@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from newscrawl.errors import ConfigError
+from newscrawl.extraction.selectors import compile_selector
 
 RENDER_MODES = ("splash", "browser")
 SELECTOR_KEYS = frozenset(
@@ -205,6 +206,11 @@ class _Table:
                 raise ConfigError(
                     self.file, f"{self.key(name)}.{key}", "expected a CSS/XPath string or a list of them"
                 )
+            for expression in values:
+                try:
+                    compile_selector(expression)
+                except ValueError as exc:
+                    raise ConfigError(self.file, f"{self.key(name)}.{key}", str(exc)) from exc
             result[key] = tuple(values)
         return result
 

@@ -46,6 +46,7 @@ HTTPCACHE_ENABLED = False
 # --- items and export ---------------------------------------------------------------------------
 ITEM_PIPELINES = {
     "newscrawl.pipelines.validate.ValidatePipeline": 100,
+    "newscrawl.pipelines.junk.JunkPipeline": 400,
 }
 # Where a run writes when neither -o nor -O is given ({spider}, {time} filled in at start, UTC).
 NEWSCRAWL_DEFAULT_FEED = "data/{spider}/{time}.jsonl"

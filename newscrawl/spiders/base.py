@@ -311,15 +311,21 @@ class ArticleSpider(scrapy.Spider):
             return
         self.fetched_articles.add(final)
         self.seen_articles.add(final)
+        html = response.text if isinstance(response, TextResponse) else response.body
         try:
             fields = extract_article(
-                response.body, response.url, selectors=outlet.selectors, hints=response.meta.get("hints")
+                html, response.url, selectors=outlet.selectors, hints=response.meta.get("hints")
             )
         except Exception:
             logger.exception("%s: extraction failed on %s; page skipped", outlet.name, response.url)
             self.count(outlet, "errors")
             return
         self.count(outlet, "pages")
+        misses = fields.pop("selector_misses")
+        if "body" in outlet.selectors:
+            self.count(outlet, "body_selector_pages")
+            if "body" in misses:
+                self.count(outlet, "body_selector_misses")
         yield Article(
             **fields,
             outlet=outlet.name,
