@@ -53,6 +53,11 @@ def test_outlets_spider_exports_every_article_once(network: Network, crawl) -> N
         assert page["body_start"][:60] in item["body"], item["url"]
         assert item["outlet"] == page["outlet"]
         assert "\n\n" in item["body"] and "\n\n\n" not in item["body"]
+        assert "ORGANIZATIONS IN THIS STORY" not in item["body"] and "READ MORE" not in item["body"]
+        assert "All rights reserved" not in item["body"]
+    network_items = [item for item in result.items if item["network"] == "metro-local"]
+    assert all(item["image"]["caption"].endswith("City Hall") for item in network_items)
+    assert all(item["image"]["credit"].split("/")[1] in ("Valley Times", "River Gazette") for item in network_items)
     languages = {item["outlet"]: item["language"] for item in result.items}
     assert languages["rheinblatt"] == "de"
     assert languages["lakeside-ledger"] == "en"

@@ -224,6 +224,7 @@ def network_page(story: Story, url: str, site: str, caption: str, sister: str) -
 <div class="story-body">
 <div class="organizations"><h4>ORGANIZATIONS IN THIS STORY</h4></div>
 {paragraphs}
+<p><strong>READ MORE: <a href="{BASE}/stories/">{esc(story.tags[0])} council coverage</a></strong></p>
 <p>{esc(sister)} reported on the matter earlier this week.</p>
 <div class="organizations"><h4>ORGANIZATIONS IN THIS STORY</h4></div>
 </div>
