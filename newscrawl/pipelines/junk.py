@@ -13,6 +13,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
 from newscrawl.outlets import Outlet, Registry, registry_from_settings
 from newscrawl.text.junk import (
@@ -71,7 +72,10 @@ class JunkPipeline:
         for label in result.removed:
             self.stats.inc_value(f"{STATS_PREFIX}{label.rule}")
         if body.strip() and not result.kept:
-            logger.warning("every body line looked like junk on %s", adapter.get("url"))
+            outlet = adapter.get("outlet") or "?"
+            self.stats.inc_value(f"newscrawl/outlet/{outlet}/no_body")
+            logger.warning("%s: every body line looked like junk on %s; page skipped", outlet, adapter.get("url"))
+            raise DropItem(f"no story lines on {adapter.get('url')}", log_level="INFO")
         return item
 
 

@@ -126,8 +126,9 @@ def strip_junk(lines: list[str], rules: JunkRules | None = None, *, title: str |
     title_key = exact_key(title) if title else None
     remaining = [_Line.of(index, text) for index, text in enumerate(lines) if text.strip()]
     labels: dict[int, LineLabel] = {}
+    hits: dict[int, list[_Hit]] = {}  # pattern matches do not depend on position: run them once a line
     while True:
-        found = _classify(remaining, rules, title_key)
+        found = _classify(remaining, rules, title_key, hits)
         if not found:
             break
         labels.update(found)
@@ -158,13 +159,15 @@ def split_caption(text: str, rules: JunkRules | None = None) -> tuple[str | None
     line = _Line.of(0, text.strip())
     if not line.flat:
         return None, None
-    label = _match_rules(line, 0, 1, rules if rules is not None else default_rules())
+    label = _match_rules(line, 0, 1, rules if rules is not None else default_rules(), {})
     if label is None or label.kind not in ("caption", "credit"):
         return line.text, None
     return label.caption, label.credit
 
 
-def _classify(lines: list[_Line], rules: JunkRules, title_key: str | None) -> dict[int, LineLabel]:
+def _classify(
+    lines: list[_Line], rules: JunkRules, title_key: str | None, hits: dict[int, list[_Hit]]
+) -> dict[int, LineLabel]:
     """One pass over the current lines: rule matches, then widget blocks, then lead and tail chrome."""
     total = len(lines)
     found: list[LineLabel | None] = []
@@ -172,7 +175,7 @@ def _classify(lines: list[_Line], rules: JunkRules, title_key: str | None) -> di
         if title_key and line.key == title_key:
             found.append(LineLabel(line.index, line.text, "headline", "title"))
         else:
-            found.append(_match_rules(line, position, total, rules))
+            found.append(_match_rules(line, position, total, rules, hits))
     _claim_blocks(lines, found, rules)
     if rules.lead_chrome:
         _claim_header(lines, found)
@@ -184,21 +187,38 @@ def _classify(lines: list[_Line], rules: JunkRules, title_key: str | None) -> di
     return {label.index: label for label in found if label is not None}
 
 
-def _match_rules(line: _Line, position: int, total: int, rules: JunkRules) -> LineLabel | None:
+_Hit = tuple[Rule, re.Match[str]]
+
+
+def _match_rules(
+    line: _Line, position: int, total: int, rules: JunkRules, hits: dict[int, list[_Hit]]
+) -> LineLabel | None:
     exact = rules.exact_index.get(line.key)
     if exact is not None and _applies(exact, line, position, total):
         return LineLabel(line.index, line.text, exact.kind, exact.name)
+    if line.index not in hits:
+        hits[line.index] = _pattern_hits(line, rules)
+    for rule, match in hits[line.index]:
+        if rule.where_allowed(position, total):
+            return _label_from_match(line, rule, match)
+    return None
+
+
+def _pattern_hits(line: _Line, rules: JunkRules) -> list[_Hit]:
+    """Every pattern rule that fires on the line wherever it stands, in rule order."""
+    found = []
+    fragment = not line.ends_sentence
     for rule in rules.pattern_rules:
-        if not _applies(rule, line, position, total):
+        if not rule.shape_allowed(line.words, fragment):
             continue
         for pattern in rule.patterns:
             match = pattern.search(line.flat)
             if match is None:
                 continue
-            if rule.unless is not None and rule.unless.search(line.flat):
-                break
-            return _label_from_match(line, rule, match)
-    return None
+            if rule.unless is None or not rule.unless.search(line.flat):
+                found.append((rule, match))
+            break
+    return found
 
 
 def _applies(rule: Rule, line: _Line, position: int, total: int) -> bool:
