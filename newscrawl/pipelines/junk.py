@@ -74,7 +74,9 @@ class JunkPipeline:
         if body.strip() and not result.kept:
             outlet = adapter.get("outlet") or "?"
             self.stats.inc_value(f"newscrawl/outlet/{outlet}/no_body")
-            logger.warning("%s: every body line looked like junk on %s; page skipped", outlet, adapter.get("url"))
+            logger.warning(
+                "%s: every body line looked like junk on %s; page skipped", outlet, adapter.get("url")
+            )
             raise DropItem(f"no story lines on {adapter.get('url')}", log_level="INFO")
         return item
 
