@@ -107,8 +107,7 @@ class StructuredData:
 
 def read_structured_data(page: Page, url: str) -> StructuredData:
     data = StructuredData()
-    if "ld+json" in page.source.lower():
-        _read_json_ld(page.root, url, data)
+    _read_json_ld(page.root, url, data)
     _read_meta(page.root, data)
     _read_microdata_and_time(page, data)
     return data

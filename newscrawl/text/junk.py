@@ -93,6 +93,7 @@ class _Line:
     words: int
     ends_sentence: bool
     has_words: bool
+    folded: str
 
     @classmethod
     def of(cls, index: int, text: str) -> _Line:
@@ -106,6 +107,7 @@ class _Line:
             words=len(flat.split()),
             ends_sentence=bool(tail) and tail[-1] in SENTENCE_END,
             has_words=any(character.isalnum() for character in flat),
+            folded=flat.casefold(),
         )
 
 
@@ -211,7 +213,9 @@ def _pattern_hits(line: _Line, rules: JunkRules) -> list[_Hit]:
     for rule in rules.pattern_rules:
         if not rule.shape_allowed(line.words, fragment):
             continue
-        for pattern in rule.patterns:
+        for pattern, needs in zip(rule.patterns, rule.needs, strict=True):
+            if needs is not None and not _contains_any(line.folded, needs):
+                continue
             match = pattern.search(line.flat)
             if match is None:
                 continue
@@ -219,6 +223,13 @@ def _pattern_hits(line: _Line, rules: JunkRules) -> list[_Hit]:
                 found.append((rule, match))
             break
     return found
+
+
+def _contains_any(text: str, parts: tuple[str, ...]) -> bool:
+    for part in parts:  # a plain loop: measurably cheaper than any() over a generator here
+        if part in text:
+            return True
+    return False
 
 
 def _applies(rule: Rule, line: _Line, position: int, total: int) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.errors import ConfigError
+from newscrawl.text.regex_literals import required_literals
 
 DEFAULT_RULES_FILE = Path(__file__).resolve().parents[2] / "settings" / "junk" / "default.toml"
 
@@ -81,6 +82,8 @@ class Rule:
     origin: str
     exact: frozenset[str] = frozenset()
     patterns: tuple[re.Pattern[str], ...] = ()
+    # Per pattern: literals one of which a line must contain (case-folded) for it to match, or None.
+    needs: tuple[tuple[str, ...] | None, ...] = ()
     unless: re.Pattern[str] | None = None
     first: int | None = None
     last: int | None = None
@@ -286,6 +289,7 @@ def _read_rule(data: Any, origin: str, prefix: str, macros: Mapping[str, str]) -
         origin=origin,
         exact=frozenset(exact_key(line) for line in exact),
         patterns=patterns,
+        needs=tuple(required_literals(pattern) for pattern in patterns),
         unless=unless,
         first=reader.count("first", 1),
         last=reader.count("last", 1),
