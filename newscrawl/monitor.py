@@ -31,6 +31,8 @@ HISTORY_RUNS = 10  # an outlet is compared with the median of its last runs
 MIN_ITEMS_FOR_HEALTH = 5  # fewer items say nothing about coverage
 DROP_FACTOR = 0.5  # coverage below half its usual level is a broken parser
 LONG_BODY_WORDS = 100
+# Finish reasons that mean the crawl could not start as configured (e.g. a renderer is missing).
+START_FAILURES = frozenset({"renderer_unavailable"})
 COVERAGE_FIELDS = ("authors", "date", "body_100_words", "body_selector")
 
 

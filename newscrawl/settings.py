@@ -20,6 +20,8 @@ NEWSCRAWL_PROFILE = None
 NEWSCRAWL_STATE_DIR = ".newscrawl"
 # Put in the User-Agent so site owners can reach whoever runs the crawl (an URL or e-mail).
 NEWSCRAWL_CONTACT = None
+# Pages whose body has fewer words are no article (an empty shell, a JavaScript placeholder).
+NEWSCRAWL_MIN_BODY_WORDS = 10
 # One-off `site` scrapes: how far to follow article links, and how many articles at most.
 NEWSCRAWL_SITE_DEPTH = 2
 NEWSCRAWL_SITE_MAX_ARTICLES = 500

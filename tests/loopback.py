@@ -23,6 +23,8 @@ CONTENT_TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".json": "application/json",
     ".csv": "text/csv; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
     ".html": "text/html; charset=utf-8",
     ".gz": "application/x-gzip",
 }
@@ -62,7 +64,7 @@ class SiteHandler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         data = target.read_bytes()
-        if target.suffix in (".xml", ".html", ".txt", "") or target.suffix not in CONTENT_TYPES:
+        if target.suffix in (".xml", ".html", ".txt", ".js", ".mjs", "") or target.suffix not in CONTENT_TYPES:
             text = data.decode("utf-8")
             for name, base in self.server.bases.items():
                 text = text.replace(f"__BASE_{name}__", base)

@@ -21,6 +21,8 @@ class ValidatePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
+        # Below this many words a "body" is a placeholder ("Loading story…", "Enable JavaScript").
+        self.min_words = crawler.settings.getint("NEWSCRAWL_MIN_BODY_WORDS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
@@ -31,7 +33,7 @@ class ValidatePipeline:
         outlet = adapter.get("outlet") or "?"
         if not adapter.get("url"):
             raise DropItem("item without url")
-        if not (adapter.get("body") or "").strip():
+        if len((adapter.get("body") or "").split()) < self.min_words:
             self.stats.inc_value(f"newscrawl/outlet/{outlet}/no_body")
             logger.warning("%s: no article body found on %s; page skipped", outlet, adapter["url"])
             raise DropItem(f"no article body on {adapter['url']}", log_level="INFO")

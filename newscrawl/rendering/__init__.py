@@ -31,7 +31,8 @@ from scrapy.exceptions import CloseSpider
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.utils.misc import load_object
 
-from newscrawl.outlets import RENDER_MODES, Outlet
+from newscrawl.errors import ConfigError
+from newscrawl.outlets import RENDER_MODES, Outlet, registry_from_settings
 from newscrawl.rendering.options import RenderOptions, render_options
 
 __all__ = ["RenderOptions", "RendererUnavailable", "check", "configure", "prepare", "render_options"]
@@ -65,14 +66,15 @@ def configure(settings: BaseSettings) -> None:
     settings.set("NEWSCRAWL_RENDER_CONCURRENCY", DEFAULT_RENDER_CONCURRENCY, priority="default")
     concurrency = max(1, settings.getint("NEWSCRAWL_RENDER_CONCURRENCY"))
     _merge_dict(settings, "DOWNLOAD_SLOTS", {RENDER_SLOT: {"concurrency": concurrency}})
+    modes = _render_modes_in_use(settings)
 
-    if find_spec("scrapy_splash") is not None:
+    if "splash" in modes and find_spec("scrapy_splash") is not None:
         from newscrawl.rendering.splash import SPLASH_MIDDLEWARE_ORDER
 
         # Acts only on requests carrying meta["splash"]; every other request passes untouched.
         _merge_dict(settings, "DOWNLOADER_MIDDLEWARES", {SPLASH_MIDDLEWARE: SPLASH_MIDDLEWARE_ORDER})
 
-    if find_spec("scrapy_playwright") is not None:
+    if "browser" in modes and find_spec("scrapy_playwright") is not None:
         from newscrawl.rendering import browser
 
         # The handler renders only requests marked "playwright"; the rest take its plain HTTP path.
@@ -86,6 +88,15 @@ def configure(settings: BaseSettings) -> None:
         }
         for name, value in defaults.items():
             settings.set(name, value, priority="default")
+
+
+def _render_modes_in_use(settings: BaseSettings) -> set[str]:
+    """Renderers the defined outlets ask for: crawls of plain outlets keep Scrapy's own handlers."""
+    try:
+        registry = registry_from_settings(settings)
+    except ConfigError:
+        return set()  # the spider reports the broken file itself, naming file and key
+    return {outlet.render for outlet in registry.outlets.values() if outlet.render}
 
 
 def _merge_dict(settings: BaseSettings, name: str, entries: dict[str, object]) -> None:
