@@ -16,6 +16,8 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 NEWSCRAWL_OUTLETS = None
 # A settings profile from settings/profiles/ (e.g. "cron") or a TOML file, applied by `scrapy crawl`.
 NEWSCRAWL_PROFILE = None
+# Byline word lists (wires, titles, prefixes ...): a folder of TOML files (default: settings/bylines/).
+NEWSCRAWL_BYLINE_RULES = None
 # Everything kept between runs (HTTP cache, seen store, dedup index) lives in this folder.
 NEWSCRAWL_STATE_DIR = ".newscrawl"
 # Put in the User-Agent so site owners can reach whoever runs the crawl (an URL or e-mail).
@@ -48,6 +50,7 @@ HTTPCACHE_ENABLED = False
 # --- items and export ---------------------------------------------------------------------------
 ITEM_PIPELINES = {
     "newscrawl.pipelines.validate.ValidatePipeline": 100,
+    "newscrawl.pipelines.bylines.BylinePipeline": 300,
     "newscrawl.pipelines.junk.JunkPipeline": 400,
 }
 # Where a run writes when neither -o nor -O is given ({spider}, {time} filled in at start, UTC).
