@@ -52,6 +52,8 @@ def test_outlets_spider_exports_every_article_once(network: Network, crawl) -> N
         assert item["published"] is not None and item["published"][:10] == page["published"][:10], item["url"]
         assert page["body_start"][:60] in item["body"], item["url"]
         assert item["outlet"] == page["outlet"]
+        assert item["authors"] == [page["author"]], item["byline_raw"]
+        assert item["organization"] == page["organization"]
         assert "\n\n" in item["body"] and "\n\n\n" not in item["body"]
         assert "ORGANIZATIONS IN THIS STORY" not in item["body"] and "READ MORE" not in item["body"]
         assert "All rights reserved" not in item["body"]

@@ -331,6 +331,8 @@ class Page:
     title: str
     published: str
     body_start: str
+    author: str
+    organization: str | None = None
     copy_of: str | None = None
 
 
@@ -360,7 +362,7 @@ def main() -> None:
         write(
             ledger / path.strip("/") / "index.html", wordpress_page(story, f"{BASE}{path}", "Lakeside Ledger")
         )
-        pages.append(Page("lakeside-ledger", path, story.title, story.published, story.paragraphs[0]))
+        pages.append(Page("lakeside-ledger", path, story.title, story.published, story.paragraphs[0], story.author))
         ledger_items.append((path, story))
     write(
         ledger / "robots.txt", "User-agent: *\nDisallow: /wp-admin/\n\nSitemap: __BASE__/sitemap_index.xml\n"
@@ -417,7 +419,9 @@ def main() -> None:
             copy_of = None
             if outlet == "river-gazette" and story in network_stories[4:8]:
                 copy_of = "valley-times"
-            pages.append(Page(outlet, path, story.title, story.published, story.paragraphs[0], copy_of))
+            pages.append(
+                Page(outlet, path, story.title, story.published, story.paragraphs[0], story.author, copy_of=copy_of)
+            )
             if n % 2 == 0:
                 news_rows.append(
                     f"<url><loc>{BASE}{path}</loc><news:news><news:publication><news:name>{site}</news:name>"
@@ -471,7 +475,12 @@ def main() -> None:
         path = f"/news/{story.published[:10]}/{story.slug}.html"
         write(wire / path.strip("/"), wire_page(story, f"{BASE}{path}", "Wire Daily"))
         copy = "valley-times" if story in network_stories else None
-        pages.append(Page("wire-daily", path, story.title, story.published, story.paragraphs[1], copy))
+        pages.append(
+            Page(
+                "wire-daily", path, story.title, story.published, story.paragraphs[1], story.author,
+                organization="Associated Press", copy_of=copy,
+            )
+        )
         wire_links.append(path)
     for page_no, chunk in enumerate((wire_links[:3], wire_links[3:]), start=1):
         links = "\n".join(f'<p><a href="{BASE}{p}">Read story</a></p>' for p in chunk)
@@ -514,7 +523,7 @@ def main() -> None:
             rhein / "artikel" / str(870100 + n),
             german_page(title, paragraphs, author, f"{BASE}{path}", published),
         )
-        pages.append(Page("rheinblatt", path, title, published, paragraphs[0]))
+        pages.append(Page("rheinblatt", path, title, published, paragraphs[0], author))
         atom_rows.append(
             f'<entry><title>{esc(title)}</title><link href="{BASE}{path}"/><id>urn:rb:{n}</id>'
             f"<updated>{published}</updated></entry>"
