@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 HISTORY_NAME = "runs.jsonl"
 HISTORY_RUNS = 10  # an outlet is compared with the median of its last runs
-MIN_ITEMS_FOR_HEALTH = 5  # fewer items say nothing about coverage
+MIN_ITEMS_FOR_HEALTH = 5  # fewer items (or pages) say nothing about coverage
 DROP_FACTOR = 0.5  # coverage below half its usual level is a broken parser
 LONG_BODY_WORDS = 100
 # Finish reasons that mean the crawl could not start as configured (e.g. a renderer is missing).
@@ -136,6 +136,8 @@ class RunMonitor:
         counts = self.outlets[name]
         entry: dict[str, Any] = {
             "discovered": self._stat(name, "discovered"),
+            "new": self._stat(name, "new"),
+            "updated": self._stat(name, "updated"),
             "skipped_seen": self._stat(name, "skipped_seen"),
             "skipped_old": self._stat(name, "skipped_old"),
             "pages": self._stat(name, "pages"),
@@ -151,29 +153,31 @@ class RunMonitor:
         problems: list[str] = entry["problems"]
         if counts.responses == 0 and entry["errors"]:
             problems.append("unreachable: no response at all")
-        elif entry["discovered"] and not counts.items and not entry["copies"]:
-            problems.append(f"yielded nothing from {entry['discovered']} new article URLs")
-        if counts.items >= MIN_ITEMS_FOR_HEALTH:
-            problems.extend(self._coverage_drops(name, entry["coverage"], history))
+        elif entry["pages"] and not counts.items and not entry["copies"]:
+            problems.append(f"yielded nothing from {entry['pages']} article pages fetched")
+        entry["samples"] = {"items": counts.items, "selector_pages": self._stat(name, "body_selector_pages")}
+        problems.extend(self._coverage_drops(name, entry, history))
         for problem in problems:
             logger.warning("outlet health: %s: %s", name, problem)
         return entry
 
     @staticmethod
-    def _coverage_drops(
-        name: str, coverage: dict[str, float | None], history: list[dict[str, Any]]
-    ) -> list[str]:
+    def _coverage_drops(name: str, entry: dict[str, Any], history: list[dict[str, Any]]) -> list[str]:
+        """Metrics far below this outlet's own median of recent runs, each judged on enough pages."""
         drops = []
         for metric in COVERAGE_FIELDS:
-            current = coverage.get(metric)
+            sample = "selector_pages" if metric == "body_selector" else "items"
+            current = entry["coverage"].get(metric)
+            if current is None or entry["samples"][sample] < MIN_ITEMS_FOR_HEALTH:
+                continue
             past = [
                 run[name]["coverage"][metric]
                 for run in history
                 if name in run
-                and run[name].get("items", 0) >= MIN_ITEMS_FOR_HEALTH
+                and run[name].get("samples", {}).get(sample, 0) >= MIN_ITEMS_FOR_HEALTH
                 and run[name]["coverage"].get(metric) is not None
             ]
-            if current is None or not past:
+            if not past:
                 continue
             usual = statistics.median(past)
             if usual >= 0.5 and current < usual * DROP_FACTOR:
@@ -236,7 +240,7 @@ class RunMonitor:
             "spider": spider,
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "outlets": {
-                name: {"items": entry["items"], "coverage": entry["coverage"]}
+                name: {"samples": entry["samples"], "coverage": entry["coverage"]}
                 for name, entry in report.items()
             },
         }

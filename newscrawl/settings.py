@@ -18,6 +18,8 @@ NEWSCRAWL_OUTLETS = None
 NEWSCRAWL_PROFILE = None
 # Byline word lists (wires, titles, prefixes ...): a folder of TOML files (default: settings/bylines/).
 NEWSCRAWL_BYLINE_RULES = None
+# Skip articles exported by earlier runs unless their sitemap/feed date says they were updated.
+NEWSCRAWL_INCREMENTAL = True
 # Everything kept between runs (HTTP cache, seen store, dedup index) lives in this folder.
 NEWSCRAWL_STATE_DIR = ".newscrawl"
 # Put in the User-Agent so site owners can reach whoever runs the crawl (an URL or e-mail).
@@ -58,7 +60,7 @@ NEWSCRAWL_DEFAULT_FEED = "data/{spider}/{time}.jsonl"
 FEED_EXPORT_FIELDS = list(EXPORT_FIELDS)
 # Local files are written as FILE.part and published on close (newscrawl/feeds.py).
 FEED_STORAGES = {"": "newscrawl.feeds.AtomicFileFeedStorage", "file": "newscrawl.feeds.AtomicFileFeedStorage"}
-EXTENSIONS = {"newscrawl.monitor.RunMonitor": 900}
+EXTENSIONS = {"newscrawl.monitor.RunMonitor": 900, "newscrawl.incremental.SeenRecorder": 950}
 FEED_EXPORT_ENCODING = "utf-8"
 
 LOG_LEVEL = "INFO"

@@ -15,24 +15,9 @@ import pytest
 from newscrawl.feeds import recover_partial_files
 from newscrawl.monitor import ExitCode
 from newscrawl.runlock import LockHeld, RunLock
-from tests.conftest import REPO, Network
+from tests.conftest import REPO, Network, crawl_command, start
 
 pytestmark = pytest.mark.e2e
-
-
-def crawl_command(network: Network, state: Path, output: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable, "-m", "scrapy", "crawl", "outlets", "-O", str(output),
-        "-s", f"NEWSCRAWL_OUTLETS={network.outlets_file}", "-s", f"NEWSCRAWL_STATE_DIR={state}",
-        "-s", "AUTOTHROTTLE_START_DELAY=0.05", *extra,
-    ]
-
-
-def start(command: list[str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        command, cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
 
 
 def test_lock_is_exclusive_and_names_its_holder(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 
 from newscrawl import rendering
 from newscrawl.extraction import extract_article
+from newscrawl.incremental import SeenFilter, SeenRecorder
 from newscrawl.items import Article
 from newscrawl.outlets import Outlet
 from newscrawl.spiders.discovery import (
@@ -71,6 +72,8 @@ class ArticleSpider(scrapy.Spider):
     follow_article_links: ClassVar[bool] = False
     # Read <link rel=alternate> feeds advertised on section pages.
     discover_feeds: ClassVar[bool] = False
+    # Skip articles exported by earlier runs unless updated (the seen store; NEWSCRAWL_INCREMENTAL).
+    incremental: ClassVar[bool] = True
 
     def __init__(self, *args: Any, since: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,6 +82,8 @@ class ArticleSpider(scrapy.Spider):
         self.fetched_articles: set[str] = set()
         self.seen_listings: set[str] = set()
         self.outlets_by_name: dict[str, Outlet] = {}
+        self.seen_filter: SeenFilter | None = None
+        self.recorder: SeenRecorder | None = None
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -101,6 +106,9 @@ class ArticleSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         outlets = self.outlets_to_crawl()
         rendering.check(outlets, self.settings)
+        self.recorder = self.crawler.get_extension(SeenRecorder) if self.incremental else None
+        if self.recorder is not None:
+            self.seen_filter = self.recorder.seen_filter()
         for outlet in outlets:
             self.outlets_by_name[outlet.name] = outlet
             self.crawler.stats.set_value(f"newscrawl/outlet/{outlet.name}/discovered", 0)
@@ -244,6 +252,7 @@ class ArticleSpider(scrapy.Spider):
         articles only when they match the outlet's allow patterns or, without
         patterns, look like articles or sit below the section's own path.
         """
+        candidates: dict[str, tuple[str, Entry]] = {}
         for entry in entries:
             url = strip_tracking(entry.url)
             if not url.startswith(("http://", "https://")) or not same_site(url, outlet.base_url):
@@ -253,17 +262,39 @@ class ArticleSpider(scrapy.Spider):
             if from_links_of and not outlet.allow and not self._linked_article(url, from_links_of):
                 continue
             key = url_identity(url)
-            if key in self.seen_articles:
+            if key in self.seen_articles or key in candidates:
                 continue
             if self._older_than_since(entry):
+                self.seen_articles.add(key)
                 self.count(outlet, "skipped_old")
+                continue
+            candidates[key] = (url, entry)
+        if not candidates:
+            return
+        self.count(outlet, "discovered", len(candidates))
+        if self.seen_filter is None:
+            wanted = dict.fromkeys(candidates, "new")
+        else:
+            wanted = self.seen_filter.select(
+                [(key, entry.newest_date) for key, (_, entry) in candidates.items()]
+            )
+        for key, (url, entry) in candidates.items():
+            self.seen_articles.add(key)
+            reason = wanted.get(key)
+            if reason is None:
+                self.count(outlet, "skipped_seen")
                 continue
             if not self.may_fetch_more_articles():
                 return
-            self.seen_articles.add(key)
-            self.count(outlet, "discovered")
+            self.count(outlet, reason)
             yield self._request(
-                outlet, url, self.parse_article, priority=0, hints=entry.hints(), article_depth=depth
+                outlet,
+                url,
+                self.parse_article,
+                priority=0,
+                hints=entry.hints(),
+                article_depth=depth,
+                listing_date=entry.newest_date,
             )
 
     def _linked_article(self, url: str, page_url: str) -> bool:
@@ -304,10 +335,12 @@ class ArticleSpider(scrapy.Spider):
                 (response.headers.get(b"Content-Type") or b"?").decode("latin-1"),
             )
             self.count(outlet, "skipped_not_html")
+            self._handled_without_item(response, outlet)
             return
         final = url_identity(strip_tracking(response.url))
         if final in self.fetched_articles:  # two listed URLs redirected to one page
             logger.info("%s: %s was already fetched under another URL; skipped", outlet.name, response.url)
+            self._handled_without_item(response, outlet)
             return
         self.fetched_articles.add(final)
         self.seen_articles.add(final)
@@ -338,6 +371,10 @@ class ArticleSpider(scrapy.Spider):
             if depth <= self.settings.getint("NEWSCRAWL_SITE_DEPTH"):
                 links = self.article_links(outlet, response)
                 yield from self.article_requests(outlet, links, from_links_of=response.url, depth=depth)
+
+    def _handled_without_item(self, response: Response, outlet: Outlet) -> None:
+        if self.recorder is not None:
+            self.recorder.remember_page(response, outlet.name)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ class SiteSpider(ArticleSpider):
     name = "site"
     follow_article_links = True
     discover_feeds = True
+    incremental = False  # a one-off scrape returns everything it finds, every time
 
     def __init__(self, *args: Any, url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
