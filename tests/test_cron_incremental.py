@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import signal
@@ -125,3 +126,21 @@ def test_kill_9_at_random_moments_loses_nothing(changing_network: Network, tmp_p
     assert not list(data.glob("*.part"))
     urls = [item["url"] for path in sorted(data.glob("*.jsonl")) for item in read_jsonl(path)]
     assert set(urls) == expected_urls(changing_network)
+
+
+def test_state_command_reports_and_forgets(network: Network, tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    assert run(crawl_command(network, state, tmp_path / "run1.jsonl")).returncode == ExitCode.OK
+    shown = run(["scrapy", "state", "-s", f"NEWSCRAWL_STATE_DIR={state}"])
+    report = json.loads(shown.stdout)
+    per_outlet = {page["outlet"] for page in network.expected}
+    assert set(report["seen_urls_per_outlet"]) >= per_outlet
+    assert report["seen_urls_per_outlet"]["rheinblatt"] == 3
+    assert report["bytes"] > 0
+    forgot = json.loads(
+        run(["scrapy", "state", "--forget-outlet", "rheinblatt", "-s", f"NEWSCRAWL_STATE_DIR={state}"]).stdout
+    )
+    assert forgot["forgotten_outlet"] == {"rheinblatt": 3}
+    again = run(crawl_command(network, state, tmp_path / "run2.jsonl"))
+    assert again.returncode == ExitCode.OK
+    assert {item["outlet"] for item in read_jsonl(tmp_path / "run2.jsonl")} <= {"rheinblatt"}
