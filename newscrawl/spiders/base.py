@@ -295,6 +295,7 @@ class ArticleSpider(scrapy.Spider):
                 hints=entry.hints(),
                 article_depth=depth,
                 listing_date=entry.newest_date,
+                revisit=reason == "updated",
             )
 
     def _linked_article(self, url: str, page_url: str) -> bool:
@@ -365,6 +366,7 @@ class ArticleSpider(scrapy.Spider):
             network=outlet.network,
             crawled_at=datetime.now(UTC).isoformat(timespec="seconds"),
             spider=self.name,
+            revisit=response.meta.get("revisit", False),
         )
         if self.follow_article_links and isinstance(response, TextResponse):
             depth = response.meta.get("article_depth", 0) + 1
