@@ -190,6 +190,8 @@ def _classify(
 
 
 _Hit = tuple[Rule, re.Match[str]]
+# Distinct lines whose pattern results are kept (about 20 MB at most).
+LINE_MEMO_SIZE = 50_000
 
 
 def _match_rules(
@@ -207,7 +209,18 @@ def _match_rules(
 
 
 def _pattern_hits(line: _Line, rules: JunkRules) -> list[_Hit]:
-    """Every pattern rule that fires on the line wherever it stands, in rule order."""
+    """Every pattern rule that fires on the line wherever it stands, in rule order (memoized by text)."""
+    memo = rules.line_memo
+    key = f"{line.words}|{line.ends_sentence}|{line.flat}"
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= LINE_MEMO_SIZE:
+            memo.clear()  # a bounded memo: clearing now and then keeps the hot lines cheaply
+        found = memo[key] = _search_patterns(line, rules)
+    return found
+
+
+def _search_patterns(line: _Line, rules: JunkRules) -> list[_Hit]:
     found = []
     fragment = not line.ends_sentence
     for rule in rules.pattern_rules:

@@ -143,6 +143,11 @@ class JunkRules:
     def pattern_rules(self) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if rule.patterns)
 
+    @cached_property
+    def line_memo(self) -> dict[str, Any]:
+        """Pattern results per line text: syndicated copies and network widgets repeat lines verbatim."""
+        return {}
+
     @property
     def lead_chrome(self) -> bool:
         return bool(self.structure.lead_chrome)
