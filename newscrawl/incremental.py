@@ -11,6 +11,7 @@ newer than the version exported (their new version keeps its ``story_id``).
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,14 +24,17 @@ from scrapy.http import Response
 
 from newscrawl.feeds import flush_open_feeds
 from newscrawl.spiders.discovery import url_identity
+from newscrawl.store.redis import RedisSeenStore
 from newscrawl.store.seen import SeenRecord, SeenStore, SQLiteSeenStore
 from newscrawl.store.sqlite import SQLiteDatabase
 from newscrawl.text.urls import strip_tracking
 
 logger = logging.getLogger(__name__)
 
-# Items recorded per batch: each batch costs one fsync of the feed and one transaction.
-BATCH_SIZE = 100
+# Items recorded per batch, or after this many seconds: each batch costs one fsync of the feed and one
+# transaction, and a crash repeats at most one batch in the next run.
+BATCH_SIZE = 50
+BATCH_SECONDS = 2.0
 
 
 def utc_version(*dates: str | None) -> str:
@@ -48,7 +52,10 @@ def utc_version(*dates: str | None) -> str:
     return newest
 
 
-def open_seen_store(state_dir: str | Path) -> SeenStore:
+def open_seen_store(state_dir: str | Path, redis_url: str | None = None) -> SeenStore:
+    """Shared in Redis when the crawl is scaled out (NEWSCRAWL_REDIS_URL), else SQLite in ``state_dir``."""
+    if redis_url:
+        return RedisSeenStore.from_url(redis_url)
     return SQLiteSeenStore(SQLiteDatabase(state_dir))
 
 
@@ -77,13 +84,14 @@ class SeenRecorder:
         self.crawler = crawler
         self.store = store
         self.pending: list[SeenRecord] = []
+        self.flushed_at = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SeenRecorder:
         if not crawler.settings.getbool("NEWSCRAWL_INCREMENTAL"):
             raise NotConfigured("NEWSCRAWL_INCREMENTAL is off")
         state_dir = crawler.settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl"
-        recorder = cls(crawler, open_seen_store(state_dir))
+        recorder = cls(crawler, open_seen_store(state_dir, crawler.settings.get("NEWSCRAWL_REDIS_URL")))
         crawler.signals.connect(recorder.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(recorder.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
@@ -113,7 +121,7 @@ class SeenRecorder:
             self.pending.append(
                 SeenRecord(url_identity(strip_tracking(seen_as)), url, outlet, version, story_id)
             )
-        if len(self.pending) >= BATCH_SIZE:
+        if len(self.pending) >= BATCH_SIZE or time.monotonic() - self.flushed_at >= BATCH_SECONDS:
             self.flush()
 
     def flush(self) -> None:
@@ -122,6 +130,7 @@ class SeenRecorder:
         flush_open_feeds()
         records, self.pending = self.pending, []
         self.store.mark(records)
+        self.flushed_at = time.monotonic()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self.flush()

@@ -65,6 +65,3 @@ class Article(scrapy.Item):
     # as {"value": str, "source": "jsonld" | "meta" | "byline" | "url"}, in
     # order of trust; the byline pipeline turns them into authors/organization.
     author_candidates = scrapy.Field()
-    # Working data: True when an earlier run exported this URL and its listing says it was updated;
-    # the dedup stage then keeps it as the new version of its story instead of calling it a copy.
-    revisit = scrapy.Field()

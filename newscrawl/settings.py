@@ -54,7 +54,12 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.validate.ValidatePipeline": 100,
     "newscrawl.pipelines.bylines.BylinePipeline": 300,
     "newscrawl.pipelines.junk.JunkPipeline": 400,
+    "newscrawl.pipelines.dedup.DedupPipeline": 500,
 }
+# "drop": syndicated copies leave the main feed for the copies feed; "tag": all items stay, copies marked.
+DEDUP_MODE = "drop"
+# The side feed of copies ({url, outlet, duplicate_of, story_id, similarity}); None: <state dir>/copies.jsonl.
+DEDUP_COPIES_FEED = None
 # Where a run writes when neither -o nor -O is given ({spider}, {time} filled in at start, UTC).
 NEWSCRAWL_DEFAULT_FEED = "data/{spider}/{time}.jsonl"
 FEED_EXPORT_FIELDS = list(EXPORT_FIELDS)

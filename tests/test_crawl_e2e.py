@@ -33,7 +33,7 @@ def check_schema(items: list[dict]) -> None:
 
 
 def test_outlets_spider_exports_every_article_once(network: Network, crawl) -> None:
-    result = crawl("outlets", settings={"NEWSCRAWL_OUTLETS": str(network.outlets_file)})
+    result = crawl("outlets", settings={"NEWSCRAWL_OUTLETS": str(network.outlets_file), "DEDUP_MODE": "tag"})
     assert result.returncode == 0, result.log[-3000:]
     check_schema(result.items)
     urls = Counter(item["url"] for item in result.items)
@@ -64,6 +64,39 @@ def test_outlets_spider_exports_every_article_once(network: Network, crawl) -> N
     assert languages["rheinblatt"] == "de"
     assert languages["lakeside-ledger"] == "en"
     assert all(item["network"] == "metro-local" for item in result.items if item["outlet"] == "valley-times")
+    check_story_groups(network, by_url)
+
+
+def check_story_groups(network: Network, by_url: dict[str, dict]) -> None:
+    """Copies of one story share its story_id and point at its one canonical copy; other stories never merge."""
+    groups: dict[str, list[dict]] = {}
+    for page in network.expected:
+        groups.setdefault(page["story"], []).append(by_url[expected_url(network, page)])
+    for story, items in groups.items():
+        assert len({item["story_id"] for item in items}) == 1, story
+        canonical = [item for item in items if item["duplicate_of"] is None]
+        assert len(canonical) == 1, (story, [item["url"] for item in items])
+        assert all(item["duplicate_of"] == canonical[0]["url"] for item in items if item is not canonical[0])
+    assert len({items[0]["story_id"] for items in groups.values()}) == len(groups)
+    assert all(len(item["simhash"]) == 16 for items in groups.values() for item in items)
+
+
+def test_copies_leave_the_main_feed_in_drop_mode(network: Network, crawl, tmp_path: Path) -> None:
+    copies_feed = tmp_path / "copies.jsonl"
+    result = crawl(
+        "outlets", settings={"NEWSCRAWL_OUTLETS": str(network.outlets_file), "DEDUP_COPIES_FEED": str(copies_feed)}
+    )
+    assert result.returncode == 0, result.log[-3000:]
+    check_schema(result.items)
+    stories = {page["story"] for page in network.expected}
+    assert len(result.items) == len(stories)
+    assert all(item["duplicate_of"] is None for item in result.items)
+    copies = [json.loads(line) for line in copies_feed.read_text().splitlines()]
+    assert len(copies) == len(network.expected) - len(stories)
+    canonical = {item["url"]: item["story_id"] for item in result.items}
+    for copy in copies:
+        assert set(copy) == {"url", "outlet", "duplicate_of", "story_id", "similarity"}
+        assert canonical[copy["duplicate_of"]] == copy["story_id"]
 
 
 def test_outlets_spider_logs_bad_pages_and_keeps_going(network: Network, crawl) -> None:

@@ -19,7 +19,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from newscrawl import rendering
+from newscrawl import rendering, scaleout
 from newscrawl.extraction import extract_article
 from newscrawl.incremental import SeenFilter, SeenRecorder
 from newscrawl.items import Article
@@ -84,6 +84,8 @@ class ArticleSpider(scrapy.Spider):
         self.outlets_by_name: dict[str, Outlet] = {}
         self.seen_filter: SeenFilter | None = None
         self.recorder: SeenRecorder | None = None
+        # Scaled out (NEWSCRAWL_REDIS_URL): claims shared by all workers replace the two sets above.
+        self.run_claims: scaleout.RunClaims | None = None
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -97,6 +99,7 @@ class ArticleSpider(scrapy.Spider):
             priority = settings.getpriority("USER_AGENT") or 0
             settings.set("USER_AGENT", agent.format(contact=contact), priority=priority)
         rendering.configure(settings)
+        scaleout.configure(settings)
 
     # -- what to crawl ------------------------------------------------------------------------------
 
@@ -109,11 +112,13 @@ class ArticleSpider(scrapy.Spider):
         self.recorder = self.crawler.get_extension(SeenRecorder) if self.incremental else None
         if self.recorder is not None:
             self.seen_filter = self.recorder.seen_filter()
+        self.run_claims = scaleout.claims_for(self)
         for outlet in outlets:
             self.outlets_by_name[outlet.name] = outlet
             self.crawler.stats.set_value(f"newscrawl/outlet/{outlet.name}/discovered", 0)
-            for request in self.discovery_requests(outlet):
-                yield request
+            if self.run_claims is None:  # scaled out, `scrapy seed` queued the discovery requests
+                for request in self.discovery_requests(outlet):
+                    yield request
 
     def discovery_requests(self, outlet: Outlet) -> Iterator[scrapy.Request]:
         if outlet.robots_txt:
@@ -269,6 +274,10 @@ class ArticleSpider(scrapy.Spider):
                 self.count(outlet, "skipped_old")
                 continue
             candidates[key] = (url, entry)
+        if self.run_claims is not None:  # another worker may have found some first
+            mine = self.run_claims.discovered(list(candidates))
+            self.seen_articles.update(key for key in candidates if key not in mine)
+            candidates = {key: value for key, value in candidates.items() if key in mine}
         if not candidates:
             return
         self.count(outlet, "discovered", len(candidates))
@@ -295,7 +304,6 @@ class ArticleSpider(scrapy.Spider):
                 hints=entry.hints(),
                 article_depth=depth,
                 listing_date=entry.newest_date,
-                revisit=reason == "updated",
             )
 
     def _linked_article(self, url: str, page_url: str) -> bool:
@@ -339,11 +347,10 @@ class ArticleSpider(scrapy.Spider):
             self._handled_without_item(response, outlet)
             return
         final = url_identity(strip_tracking(response.url))
-        if final in self.fetched_articles:  # two listed URLs redirected to one page
+        if not self._first_fetch(final):  # two listed URLs redirected to one page
             logger.info("%s: %s was already fetched under another URL; skipped", outlet.name, response.url)
             self._handled_without_item(response, outlet)
             return
-        self.fetched_articles.add(final)
         self.seen_articles.add(final)
         html = response.text if isinstance(response, TextResponse) else response.body
         try:
@@ -366,13 +373,20 @@ class ArticleSpider(scrapy.Spider):
             network=outlet.network,
             crawled_at=datetime.now(UTC).isoformat(timespec="seconds"),
             spider=self.name,
-            revisit=response.meta.get("revisit", False),
         )
         if self.follow_article_links and isinstance(response, TextResponse):
             depth = response.meta.get("article_depth", 0) + 1
             if depth <= self.settings.getint("NEWSCRAWL_SITE_DEPTH"):
                 links = self.article_links(outlet, response)
                 yield from self.article_requests(outlet, links, from_links_of=response.url, depth=depth)
+
+    def _first_fetch(self, key: str) -> bool:
+        if self.run_claims is not None:
+            return self.run_claims.first_fetch(key)
+        if key in self.fetched_articles:
+            return False
+        self.fetched_articles.add(key)
+        return True
 
     def _handled_without_item(self, response: Response, outlet: Outlet) -> None:
         if self.recorder is not None:

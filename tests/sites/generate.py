@@ -332,8 +332,8 @@ class Page:
     published: str
     body_start: str
     author: str
+    story: str  # pages with the same story are syndicated copies of one another
     organization: str | None = None
-    copy_of: str | None = None
 
 
 def write(path: Path, text: str) -> None:
@@ -362,7 +362,9 @@ def main() -> None:
         write(
             ledger / path.strip("/") / "index.html", wordpress_page(story, f"{BASE}{path}", "Lakeside Ledger")
         )
-        pages.append(Page("lakeside-ledger", path, story.title, story.published, story.paragraphs[0], story.author))
+        pages.append(
+            Page("lakeside-ledger", path, story.title, story.published, story.paragraphs[0], story.author, story.slug)
+        )
         ledger_items.append((path, story))
     write(
         ledger / "robots.txt", "User-agent: *\nDisallow: /wp-admin/\n\nSitemap: __BASE__/sitemap_index.xml\n"
@@ -416,11 +418,8 @@ def main() -> None:
                 folder / "stories" / f"{story_id}-{story.slug}",
                 network_page(story, f"{BASE}{path}", site, caption, sister[outlet]),
             )
-            copy_of = None
-            if outlet == "river-gazette" and story in network_stories[4:8]:
-                copy_of = "valley-times"
             pages.append(
-                Page(outlet, path, story.title, story.published, story.paragraphs[0], story.author, copy_of=copy_of)
+                Page(outlet, path, story.title, story.published, story.paragraphs[0], story.author, story.slug)
             )
             if n % 2 == 0:
                 news_rows.append(
@@ -474,11 +473,10 @@ def main() -> None:
         story.wire = "Associated Press"
         path = f"/news/{story.published[:10]}/{story.slug}.html"
         write(wire / path.strip("/"), wire_page(story, f"{BASE}{path}", "Wire Daily"))
-        copy = "valley-times" if story in network_stories else None
         pages.append(
             Page(
                 "wire-daily", path, story.title, story.published, story.paragraphs[1], story.author,
-                organization="Associated Press", copy_of=copy,
+                story.slug, organization="Associated Press",
             )
         )
         wire_links.append(path)
@@ -523,7 +521,7 @@ def main() -> None:
             rhein / "artikel" / str(870100 + n),
             german_page(title, paragraphs, author, f"{BASE}{path}", published),
         )
-        pages.append(Page("rheinblatt", path, title, published, paragraphs[0], author))
+        pages.append(Page("rheinblatt", path, title, published, paragraphs[0], author, f"rheinblatt-{n}"))
         atom_rows.append(
             f'<entry><title>{esc(title)}</title><link href="{BASE}{path}"/><id>urn:rb:{n}</id>'
             f"<updated>{published}</updated></entry>"

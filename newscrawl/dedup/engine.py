@@ -1,0 +1,117 @@
+"""The dedup engine: documents in, one decision per document out, state in a ``DedupStore``.
+
+Layers, cheapest first: URL identity (the item's URL and its canonical URL), the exact hash of
+the normalized story text, then near copies found through sentence anchors in the index and
+confirmed by ``verify.similarity``. Preparing documents is pure (and runs in worker processes
+for the offline command); only ``commit`` touches the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from newscrawl.dedup.fingerprint import fingerprint_batch, word_hashes_batch
+from newscrawl.dedup.story_text import story_text
+from newscrawl.dedup.urlkey import is_article_key, story_key, url_key
+from newscrawl.dedup.verify import MIN_STORY_TOKENS, TITLE_GUARD_TOKENS, Sketch, serialized_similarity
+from newscrawl.store.base import Claim, DedupStore
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """The fields dedup reads from an article record."""
+
+    url: str | None
+    canonical_url: str | None = None
+    title: str | None = None
+    body: str | None = None
+
+
+class Prepared(NamedTuple):
+    """A document reduced to what the store needs (no text kept); pickles cheaply to the main process."""
+
+    claim: Claim
+    simhash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What dedup says about one document."""
+
+    story_id: str
+    duplicate_of: str | None
+    simhash: str
+    similarity: float
+
+    @property
+    def is_copy(self) -> bool:
+        return self.duplicate_of is not None
+
+
+def prepare(documents: Sequence[Document], strip_junk: bool = True) -> list[Prepared]:
+    """Fingerprint and key ``documents`` (pure: no store, no Scrapy).
+
+    ``strip_junk=False`` trusts that bodies were cleaned by the junk pipeline already.
+    """
+    titles = [doc.title or "" for doc in documents]
+    texts = [story_text(doc.title, doc.body, strip_junk) for doc in documents]
+    both = fingerprint_batch(texts + titles)  # one batch: numpy's per-call overhead counts
+    fingerprints, headlines = both[: len(documents)], both[len(documents) :]
+    title_words = word_hashes_batch(titles)
+    prepared = []
+    for document, fingerprint, headline, words in zip(
+        documents, fingerprints, headlines, title_words, strict=True
+    ):
+        keys = _url_keys(document)
+        comparable = fingerprint.token_count >= MIN_STORY_TOKENS
+        if fingerprint.token_count >= TITLE_GUARD_TOKENS:
+            keys.append(fingerprint.exact)
+        sketch = b""
+        if comparable:
+            headline_shape = headline.shapes[0] if headline.shapes else 0
+            sketch = Sketch(
+                fingerprint.rows, fingerprint.shapes, headline.rows[:1], headline_shape, words
+            ).to_bytes()
+        founding_key = keys[0] if keys else fingerprint.exact or story_key("title", document.title or "")
+        claim = Claim(
+            url=document.url or document.canonical_url or "",
+            story_id=f"{founding_key:016x}",
+            keys=tuple(keys),
+            anchors=fingerprint.anchors if comparable else (),
+            sketch=sketch,
+        )
+        prepared.append(Prepared(claim, fingerprint.simhash_hex))
+    return prepared
+
+
+def _url_keys(document: Document) -> list[int]:
+    keys = []
+    for url in (document.url, document.canonical_url):
+        key = url_key(url)
+        if key and is_article_key(key):
+            hashed = story_key("url", key)
+            if hashed not in keys:
+                keys.append(hashed)
+    return keys
+
+
+class DedupEngine:
+    """Decides, in input order, which documents are copies of stories already seen."""
+
+    def __init__(self, store: DedupStore) -> None:
+        self.store = store
+
+    def decide(self, documents: Sequence[Document], strip_junk: bool = True) -> list[Decision]:
+        return self.commit(prepare(documents, strip_junk=strip_junk))
+
+    def commit(self, prepared: Sequence[Prepared]) -> list[Decision]:
+        resolutions = self.store.resolve([entry.claim for entry in prepared], serialized_similarity)
+        return [
+            Decision(resolution.story_id, resolution.duplicate_of, entry.simhash, resolution.similarity)
+            for entry, resolution in zip(prepared, resolutions, strict=True)
+        ]
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,350 @@
+"""Redis backend: the dedup index and the seen store shared by every worker of a scaled-out crawl.
+
+Dedup decisions need the engine's verifier, which runs in Python, so a batch is decided
+optimistically: read what the claims could hit, decide in Python, then commit with a Lua script
+that applies the writes only if the index's version counter is still the one read first (and
+bumps it). A commit by another worker in between makes the script refuse, and the batch is
+decided again on fresh data. Two workers resolving copies of one story at the same moment thus
+found it once: the loser's retry finds the winner's story. A killed worker leaves no lock behind
+and no half-written batch (a script runs atomically).
+
+Keys (``prefix`` defaults to ``newscrawl:``): ``dedup:version``, ``dedup:stories`` (story number
+-> story id, first URL, sketch), ``dedup:keys`` (identity -> story number), ``dedup:anchors``
+(anchor -> packed story numbers); ``seen`` (URL key -> version, outlet, story id),
+``seen:outlet:<name>`` (the keys of an outlet), ``seen:outlets``, ``seen:at`` (key -> time marked).
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, cast
+
+import redis
+
+from newscrawl.store.base import Claim, Resolution, Verifier
+from newscrawl.store.seen import SeenRecord
+
+DEFAULT_PREFIX = "newscrawl:"
+# The same limits as the SQLite index, so both backends decide alike.
+POSTINGS_PER_ANCHOR = 16
+CANDIDATES_PER_CLAIM = 8
+_CHUNK = 1000  # fields per HMGET / script call
+_POSTING = "<{}I"
+_FIELD = "\t"  # separates the parts of a stored value; outlet names, ids and versions never hold a tab
+
+# ARGV: expected version, #stories, #keys, #anchors, then (field, value) pairs in that order.
+_COMMIT_BATCH = """
+local current = redis.call('GET', KEYS[1]) or '0'
+if current ~= ARGV[1] then return 0 end
+redis.call('INCR', KEYS[1])
+local at = 5
+local hashes = {KEYS[2], KEYS[3], KEYS[4]}
+for part = 1, 3 do
+  for _ = 1, tonumber(ARGV[part + 1]) do
+    if part == 2 then
+      redis.call('HSETNX', hashes[part], ARGV[at], ARGV[at + 1])
+    else
+      redis.call('HSET', hashes[part], ARGV[at], ARGV[at + 1])
+    end
+    at = at + 2
+  end
+end
+return 1
+"""
+
+# KEYS: seen hash, seen:at, seen:outlets; ARGV: now, outlet set prefix, then (key, version, outlet, story).
+# A newer version replaces the stored one, an older one never does; a known story id is kept.
+_MARK_SEEN = """
+for at = 3, #ARGV, 4 do
+  local key, version, outlet, story = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
+  local old = redis.call('HGET', KEYS[1], key)
+  if old then
+    local old_version, old_outlet, old_story = string.match(old, '^([^\\t]*)\\t([^\\t]*)\\t(.*)$')
+    if old_version > version then version = old_version end
+    if story == '' then story = old_story end
+    if old_outlet ~= outlet then redis.call('SREM', ARGV[2] .. old_outlet, key) end
+  end
+  redis.call('HSET', KEYS[1], key, version .. '\\t' .. outlet .. '\\t' .. story)
+  redis.call('SADD', ARGV[2] .. outlet, key)
+  redis.call('SADD', KEYS[3], outlet)
+  redis.call('ZADD', KEYS[2], ARGV[1], key)
+end
+return 0
+"""
+
+# KEYS: seen hash, seen:at; ARGV: outlet set prefix, then the keys to forget.
+_FORGET_SEEN = """
+local forgotten = 0
+for at = 2, #ARGV do
+  local old = redis.call('HGET', KEYS[1], ARGV[at])
+  if old then
+    local outlet = string.match(old, '^[^\\t]*\\t([^\\t]*)\\t')
+    redis.call('SREM', ARGV[1] .. outlet, ARGV[at])
+    redis.call('HDEL', KEYS[1], ARGV[at])
+    redis.call('ZREM', KEYS[2], ARGV[at])
+    forgotten = forgotten + 1
+  end
+end
+return forgotten
+"""
+
+
+def connect(url: str) -> redis.Redis:
+    """A client for ``redis://host:port/db``; fails at once, naming the URL, when nobody answers."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=10, health_check_interval=30)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        client.close()
+        raise ConnectionError(f"cannot reach Redis at {url}: {exc}") from exc
+    return client
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _hmget(client: redis.Redis, hash_key: str, fields: Sequence[Any]) -> list[bytes | None]:
+    """HMGET as the bytes this client returns (it never decodes: sketches are binary)."""
+    return cast(list[bytes | None], client.hmget(hash_key, list(fields)))
+
+
+def _members(reply: Any) -> list[bytes]:
+    return sorted(cast(Iterable[bytes], reply))
+
+
+def _identity(key: int) -> bytes:
+    return key.to_bytes(8, "big", signed=True)
+
+
+class RedisDedupStore:
+    """The dedup index in Redis (implements ``DedupStore``); safe for any number of workers."""
+
+    def __init__(self, client: redis.Redis, prefix: str = DEFAULT_PREFIX) -> None:
+        self._client = client
+        self.version_key = f"{prefix}dedup:version"
+        self.stories_key = f"{prefix}dedup:stories"
+        self.keys_key = f"{prefix}dedup:keys"
+        self.anchors_key = f"{prefix}dedup:anchors"
+        self._commit = client.register_script(_COMMIT_BATCH)
+        # Stories with a larger number were founded during this session (this run, any worker).
+        self._session_start = int(client.hlen(self.stories_key))
+        self.retries = 0
+
+    @classmethod
+    def from_url(cls, url: str, prefix: str = DEFAULT_PREFIX) -> RedisDedupStore:
+        return cls(connect(url), prefix)
+
+    def resolve(self, claims: Sequence[Claim], verify: Verifier) -> list[Resolution]:
+        while True:
+            batch = _RedisBatch(self, verify)
+            resolutions = batch.run(claims)
+            if batch.commit():
+                return resolutions
+            self.retries += 1  # another worker committed first: decide again on its result
+
+    def story_count(self) -> int:
+        return int(self._client.hlen(self.stories_key))
+
+    def close(self) -> None:
+        self._client.close()
+
+
+class _RedisBatch:
+    """Decides a batch of claims in order against one version of the index, then commits it."""
+
+    def __init__(self, store: RedisDedupStore, verify: Verifier) -> None:
+        self._store = store
+        self._client = store._client
+        self._verify = verify
+        self._version = 0
+        self._known: dict[int, int] = {}
+        self._postings: dict[int, list[int]] = {}
+        self._stories: dict[int, tuple[str, str, bytes]] = {}
+        self._new_stories: dict[int, tuple[str, str, bytes]] = {}
+        self._new_keys: dict[int, int] = {}
+        self._grown_postings: set[int] = set()
+        self._next_story = 0
+
+    def run(self, claims: Sequence[Claim]) -> list[Resolution]:
+        store = self._store
+        keys = sorted({key for claim in claims for key in claim.keys})
+        pipe = self._client.pipeline(transaction=False)
+        pipe.get(store.version_key)
+        pipe.hlen(store.stories_key)
+        for chunk in _chunks(keys):
+            pipe.hmget(store.keys_key, [_identity(key) for key in chunk])
+        version, count, *found = pipe.execute()
+        self._version = int(version or 0)
+        self._next_story = int(count) + 1
+        stored = (value for values in found for value in values)
+        self._known = {key: int(story) for key, story in zip(keys, stored, strict=True) if story is not None}
+        anchors = sorted(
+            {anchor for claim in claims if self._known_story(claim) is None for anchor in claim.anchors}
+        )
+        for anchor, packed in zip(
+            anchors, self._read(store.anchors_key, map(_identity, anchors)), strict=True
+        ):
+            if packed is not None:
+                self._postings[anchor] = list(struct.unpack(_POSTING.format(len(packed) // 4), packed))
+        candidates = {
+            story
+            for posting in self._postings.values()
+            if len(posting) < POSTINGS_PER_ANCHOR
+            for story in posting
+        }
+        self._load_stories(candidates | set(self._known.values()))
+        return [self._resolve(claim) for claim in claims]
+
+    def commit(self) -> bool:
+        """Apply the batch's writes if nobody committed since it was read; False means decide again."""
+        if not (self._new_stories or self._new_keys or self._grown_postings):
+            return True  # nothing to write: every decision pointed at stories that never change
+        store = self._store
+        arguments: list[Any] = [
+            self._version,
+            len(self._new_stories),
+            len(self._new_keys),
+            len(self._grown_postings),
+        ]
+        for story, (story_id, url, sketch) in self._new_stories.items():
+            arguments += [story, f"{story_id}{_FIELD}{url}{_FIELD}".encode() + sketch]
+        for key, story in self._new_keys.items():
+            arguments += [_identity(key), story]
+        for anchor in sorted(self._grown_postings):
+            posting = self._postings[anchor]
+            arguments += [_identity(anchor), struct.pack(_POSTING.format(len(posting)), *posting)]
+        keys = [store.version_key, store.stories_key, store.keys_key, store.anchors_key]
+        return bool(store._commit(keys=keys, args=arguments))
+
+    def _read(self, hash_key: str, fields: Iterable[bytes]) -> list[bytes | None]:
+        ordered = list(fields)
+        values: list[bytes | None] = []
+        for chunk in _chunks(ordered):
+            values.extend(_hmget(self._client, hash_key, chunk))
+        return values
+
+    def _known_story(self, claim: Claim) -> int | None:
+        for key in claim.keys:
+            story = self._known.get(key)
+            if story is not None:
+                return story
+        return None
+
+    def _resolve(self, claim: Claim) -> Resolution:
+        story = self._known_story(claim)
+        similarity = 1.0
+        if story is None and claim.sketch:
+            story, similarity = self._best_candidate(claim)
+        if story is None:
+            return self._found(claim)
+        story_id, first_url, _ = self._stories[story]
+        self._remember_keys(claim.keys, story)
+        if first_url == claim.url and story <= self._store._session_start:
+            # The first copy of a story from an earlier run, met again: still the first copy.
+            return Resolution(story_id, None, similarity)
+        return Resolution(story_id, first_url, similarity)
+
+    def _best_candidate(self, claim: Claim) -> tuple[int | None, float]:
+        """The first candidate, by shared anchors then age, that passes verification."""
+        votes: dict[int, int] = {}
+        for anchor in claim.anchors:
+            posting = self._postings.get(anchor)
+            if posting and len(posting) < POSTINGS_PER_ANCHOR:
+                for story in posting:
+                    votes[story] = votes.get(story, 0) + 1
+        ranked = sorted(votes, key=lambda story: (-votes[story], story))[:CANDIDATES_PER_CLAIM]
+        for story in ranked:
+            score = self._verify(claim.sketch, self._stories[story][2])
+            if score > 0.0:
+                return story, score
+        return None, 0.0
+
+    def _found(self, claim: Claim) -> Resolution:
+        story = self._next_story
+        self._next_story += 1
+        self._new_stories[story] = self._stories[story] = (claim.story_id, claim.url, claim.sketch)
+        self._remember_keys(claim.keys, story)
+        if claim.sketch:
+            for anchor in dict.fromkeys(claim.anchors):
+                posting = self._postings.setdefault(anchor, [])
+                if len(posting) < POSTINGS_PER_ANCHOR:
+                    posting.append(story)
+                    self._grown_postings.add(anchor)
+        return Resolution(claim.story_id, None, 1.0)
+
+    def _remember_keys(self, keys: tuple[int, ...], story: int) -> None:
+        for key in keys:
+            if key not in self._known:
+                self._known[key] = story
+                self._new_keys[key] = story
+
+    def _load_stories(self, stories: Iterable[int]) -> None:
+        missing = sorted(story for story in set(stories) if story not in self._stories)
+        values = self._read(self._store.stories_key, (str(story).encode() for story in missing))
+        for story, value in zip(missing, values, strict=True):
+            if value is None:
+                raise RuntimeError(f"{self._store.stories_key}: story {story} is referenced but missing")
+            story_id, url, sketch = value.split(_FIELD.encode(), 2)
+            self._stories[story] = (story_id.decode(), url.decode(), sketch)
+
+
+class RedisSeenStore:
+    """Seen URLs in Redis (implements ``SeenStore``), shared by every worker."""
+
+    def __init__(self, client: redis.Redis, prefix: str = DEFAULT_PREFIX) -> None:
+        self._client = client
+        self.seen_key = f"{prefix}seen"
+        self.times_key = f"{prefix}seen:at"
+        self.outlets_key = f"{prefix}seen:outlets"
+        self.outlet_prefix = f"{prefix}seen:outlet:"
+        self._mark = client.register_script(_MARK_SEEN)
+        self._forget = client.register_script(_FORGET_SEEN)
+
+    @classmethod
+    def from_url(cls, url: str, prefix: str = DEFAULT_PREFIX) -> RedisSeenStore:
+        return cls(connect(url), prefix)
+
+    def versions(self, keys: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in _chunks(keys):
+            for key, value in zip(chunk, _hmget(self._client, self.seen_key, chunk), strict=True):
+                if value is not None:
+                    found[key] = value.split(_FIELD.encode(), 1)[0].decode()
+        return found
+
+    def mark(self, records: Iterable[SeenRecord]) -> None:
+        rows = [(r.key, r.version, r.outlet, r.story_id or "") for r in records]
+        now = int(time.time())
+        for chunk in _chunks(rows):
+            arguments = [now, self.outlet_prefix, *(value for row in chunk for value in row)]
+            self._mark(keys=[self.seen_key, self.times_key, self.outlets_key], args=arguments)
+
+    def counts_by_outlet(self) -> dict[str, int]:
+        outlets = [name.decode() for name in _members(self._client.smembers(self.outlets_key))]
+        pipe = self._client.pipeline(transaction=False)
+        for outlet in outlets:
+            pipe.scard(self.outlet_prefix + outlet)
+        return {outlet: count for outlet, count in zip(outlets, pipe.execute(), strict=True) if count}
+
+    def forget_outlet(self, outlet: str) -> int:
+        return self._forget_keys(_members(self._client.smembers(self.outlet_prefix + outlet)))
+
+    def forget_older_than(self, days: float) -> int:
+        cutoff = math.floor(time.time() - days * 86400)  # whole seconds, as SQLite compares them
+        return self._forget_keys(_members(self._client.zrangebyscore(self.times_key, "-inf", f"({cutoff}")))
+
+    def _forget_keys(self, keys: Sequence[bytes]) -> int:
+        forgotten = 0
+        for chunk in _chunks(keys):
+            forgotten += int(
+                self._forget(keys=[self.seen_key, self.times_key], args=[self.outlet_prefix, *chunk])
+            )
+        return forgotten
+
+    def close(self) -> None:
+        self._client.close()
