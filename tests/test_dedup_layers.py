@@ -229,3 +229,14 @@ def test_sketch_round_trip() -> None:
     assert again.rows.tobytes() == original.rows.tobytes()
     assert np.array_equal(again.title_words, original.title_words)
     assert len(original.to_bytes()) <= 3 + 9 * MAX_SKETCH_SENTENCES + 4 * 255
+
+
+def test_bodies_cleaned_by_the_crawl_are_not_stripped_again() -> None:
+    from newscrawl.commands.dedup import _document
+
+    body = "\n\n".join(["READ MORE: Council coverage"] + [f"Sentence number {n} of the story about the council." for n in range(12)])
+    foreign = _document({"url": "https://a.example/x", "title": "T", "body": body})
+    ours = _document({"url": "https://a.example/x", "title": "T", "body": body, "simhash": "0123456789abcdef", "crawled_at": "2026-11-29T00:00:00+00:00"})
+    assert not foreign.cleaned and ours.cleaned
+    cleaned, raw = prepare([foreign])[0], prepare([ours])[0]
+    assert cleaned.simhash != raw.simhash  # the junk line counted only where the rules did not run

@@ -27,6 +27,9 @@ class Document:
     canonical_url: str | None = None
     title: str | None = None
     body: str | None = None
+    # True for records that already went through newscrawl's junk stage (its own exports): the rules
+    # are idempotent, so running them again would change nothing and cost most of the time.
+    cleaned: bool = False
 
 
 class Prepared(NamedTuple):
@@ -56,7 +59,7 @@ def prepare(documents: Sequence[Document], strip_junk: bool = True) -> list[Prep
     ``strip_junk=False`` trusts that bodies were cleaned by the junk pipeline already.
     """
     titles = [doc.title or "" for doc in documents]
-    texts = [story_text(doc.title, doc.body, strip_junk) for doc in documents]
+    texts = [story_text(doc.title, doc.body, strip_junk and not doc.cleaned) for doc in documents]
     both = fingerprint_batch(texts + titles)  # one batch: numpy's per-call overhead counts
     fingerprints, headlines = both[: len(documents)], both[len(documents) :]
     title_words = word_hashes_batch(titles)

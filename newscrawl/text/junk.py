@@ -223,8 +223,9 @@ def _pattern_hits(line: _Line, rules: JunkRules) -> list[_Hit]:
 def _search_patterns(line: _Line, rules: JunkRules) -> list[_Hit]:
     found = []
     fragment = not line.ends_sentence
-    for rule in rules.pattern_rules:
-        if not rule.shape_allowed(line.words, fragment):
+    by_length = rules.rules_by_length
+    for rule in by_length[min(line.words, len(by_length) - 1)]:
+        if rule.fragment is not None and rule.fragment != fragment:
             continue
         for pattern, needs in zip(rule.patterns, rule.needs, strict=True):
             if needs is not None and not _contains_any(line.folded, needs):

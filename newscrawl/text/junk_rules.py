@@ -144,6 +144,24 @@ class JunkRules:
         return tuple(rule for rule in self.rules if rule.patterns)
 
     @cached_property
+    def rules_by_length(self) -> tuple[tuple[Rule, ...], ...]:
+        """Pattern rules whose word bounds admit a line of N words, for every N up to the largest bound.
+
+        Longer lines use the last entry. Story paragraphs are longer than most junk rules allow, so
+        this drops most rules before any per-line work.
+        """
+        bounds = [rule.max_words for rule in self.pattern_rules if rule.max_words is not None]
+        longest = max([*bounds, *(rule.min_words or 0 for rule in self.pattern_rules)], default=0) + 1
+        return tuple(
+            tuple(
+                rule
+                for rule in self.pattern_rules
+                if rule.shape_allowed(words, False) or rule.shape_allowed(words, True)
+            )
+            for words in range(longest + 1)
+        )
+
+    @cached_property
     def line_memo(self) -> dict[str, Any]:
         """Pattern results per line text: syndicated copies and network widgets repeat lines verbatim."""
         return {}

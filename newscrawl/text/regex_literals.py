@@ -17,7 +17,9 @@ from typing import Any
 # Shorter literals occur in almost every line, and testing many alternatives costs more than the
 # search it would save: such requirements are not worth a gate.
 MIN_LITERAL_LENGTH = 3
-MAX_ALTERNATIVES = 6
+MAX_ALTERNATIVES = 40
+# Punctuation found in nearly every sentence: no use as a gate.
+COMMON_MARKS = frozenset(".,:;!?'\"-")
 _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
 _POSSESSIVE = getattr(sre_constants, "POSSESSIVE_REPEAT", None)
 if _POSSESSIVE is not None:
@@ -52,10 +54,18 @@ def _sequence(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
             options.append(need)
     if run:
         options.append(frozenset({"".join(run).casefold()}))
-    useful = [option for option in options if min(len(text) for text in option) >= MIN_LITERAL_LENGTH]
+    useful = [option for option in options if all(_selective(text) for text in option)]
     if not useful:
         return None
-    return max(useful, key=lambda option: (min(len(text) for text in option), -len(option)))
+    # Fewer alternatives first (each is a substring test), then longer ones (rarer in story text).
+    return min(useful, key=lambda option: (len(option), -min(len(text) for text in option)))
+
+
+def _selective(text: str) -> bool:
+    """Worth testing: a word of some length, or a mark that story text rarely holds (©, |, ()."""
+    if not text.strip() or text in COMMON_MARKS:
+        return False
+    return len(text) >= MIN_LITERAL_LENGTH or not (text.isascii() and text.isalnum())
 
 
 def _item(op: Any, argument: Any) -> frozenset[str] | None:
@@ -66,6 +76,8 @@ def _item(op: Any, argument: Any) -> frozenset[str] | None:
     if op in _REPEATS:
         minimum, _, body = argument
         return _sequence(list(body)) if minimum >= 1 else None
+    if op is sre_constants.ASSERT and argument[0] == 1:  # a positive lookahead must match too
+        return _sequence(list(argument[1]))
     if op is sre_constants.BRANCH:
         branches = [_sequence(list(branch)) for branch in argument[1]]
         if any(branch is None for branch in branches):
