@@ -43,6 +43,9 @@ def main() -> None:
     parser.add_argument("dataset", nargs="?", type=Path, default=DEFAULT_DATASET)
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of extract_article")
     args = parser.parse_args()
+    if not (args.dataset / "ground-truth.json").exists():
+        print(f"skipped: no benchmark data at {args.dataset} (../shared is not beside this checkout)")
+        return
     pages = load_benchmark_pages(args.dataset)
     print(f"{len(pages)} pages from {args.dataset}")
     results: dict[str, dict[str, PageScore]] = {}
