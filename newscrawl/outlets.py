@@ -18,27 +18,13 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from newscrawl.errors import ConfigError
+from newscrawl.extraction.selectors import SELECTOR_KEYS as EXTRACTION_SELECTOR_KEYS
 from newscrawl.extraction.selectors import compile_selector
 
 RENDER_MODES = ("splash", "browser")
-SELECTOR_KEYS = frozenset(
-    {
-        "title",
-        "body",
-        "byline",
-        "author",
-        "published",
-        "modified",
-        "section",
-        "tags",
-        "image",
-        "image_caption",
-        "image_credit",
-        "drop",
-        "article_links",
-        "next_page",
-    }
-)
+# What an outlet's selectors may name: the extraction fields, plus the links discovery follows.
+DISCOVERY_SELECTOR_KEYS = frozenset({"article_links", "next_page"})
+SELECTOR_KEYS = EXTRACTION_SELECTOR_KEYS | DISCOVERY_SELECTOR_KEYS
 DEFAULT_SETTINGS_DIR = Path(__file__).resolve().parent.parent / "settings" / "outlets"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
