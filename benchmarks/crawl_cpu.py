@@ -11,7 +11,7 @@ CPU time is the children's user+sys time. Each side runs at two sizes; the
 difference divided by the difference in pages is the per-page cost without
 process start-up (imports), which is reported too.
 
-    python benchmarks/crawl_cpu.py [--pages 600] [--small 150]
+    python benchmarks/crawl_cpu.py [--pages 600] [--small 150] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import json
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -172,29 +173,38 @@ def measure(pages: int, work: Path) -> dict[str, float]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=600)
-    parser.add_argument("--small", type=int, default=150)
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="newscrawl-bench-"))
-    try:
-        small = measure(args.small, work)
-        large = measure(args.pages, work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+def one_comparison(small_pages: int, large_pages: int, work: Path) -> dict[str, float]:
+    for part in ("a", "b"):
+        (work / part).mkdir(parents=True)
+    small = measure(small_pages, work / "a")
+    large = measure(large_pages, work / "b")
     pages = large["pages"] - small["pages"]
     bare = (large["bare_cpu_s"] - small["bare_cpu_s"]) / pages * 1000
     full = (large["full_cpu_s"] - small["full_cpu_s"]) / pages * 1000
-    report = {
-        "runs": [small, large],
+    return {
         "bare_ms_per_page_incl_startup": round(large["bare_cpu_s"] / large["pages"] * 1000, 2),
         "full_ms_per_page_incl_startup": round(large["full_cpu_s"] / large["pages"] * 1000, 2),
         "bare_ms_per_page": round(bare, 2),
         "full_ms_per_page": round(full, 2),
         "ratio": round(full / bare, 2),
     }
-    print(json.dumps(report, indent=2))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=600)
+    parser.add_argument("--small", type=int, default=150)
+    parser.add_argument("--repeat", type=int, default=3, help="comparisons to run; the median ratio is reported")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="newscrawl-bench-"))
+    try:
+        comparisons = []
+        for round_number in range(args.repeat):
+            comparisons.append(one_comparison(args.small, args.pages, work / str(round_number)))
+            print(json.dumps(comparisons[-1]))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps({"median_ratio": statistics.median(c["ratio"] for c in comparisons)}))
 
 
 if __name__ == "__main__":
