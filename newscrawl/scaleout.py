@@ -4,12 +4,14 @@
 
 - the scheduler and request dupefilter are scrapy-redis's, with a persistent queue, so workers can
   join and leave at any time; ``scrapy seed`` puts the outlets' discovery requests into that queue
-  once per scheduled run and workers only take requests from it;
+  once per scheduled run and workers only take requests from it, each no more than it can start
+  soon (``SharedScheduler``), so the work spreads over all of them;
 - the seen store and the dedup index live in the same Redis (``newscrawl.store.redis``);
 - "this article URL was discovered in this run" is a claim in Redis (``RunClaims``), so each
   article is requested by one worker only, whichever worker's listing found it first;
-- a worker whose queue stays empty for ``NEWSCRAWL_REDIS_IDLE_STOP`` seconds stops (0: it waits
-  for ever), so cron still sees each worker end with an exit code;
+- workers report in Redis whether they are busy; a worker stops once the crawl has drained (no
+  request queued, no other worker busy) for ``NEWSCRAWL_REDIS_IDLE_STOP`` seconds (negative: it
+  waits for ever), so cron still sees each worker end with an exit code;
 - ``NEWSCRAWL_WORKER_ID`` (default ``<host>-<pid>``) names the worker; ``{worker}`` in
   ``NEWSCRAWL_DEFAULT_FEED`` puts it in the output file name.
 
@@ -21,31 +23,36 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import socket
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import redis
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.settings import BaseSettings
+from scrapy.utils.defer import deferred_from_coro
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
 
-from newscrawl.dedup.copies import CopiesFeed
-from newscrawl.dedup.engine import DedupEngine
-from newscrawl.pipelines.dedup import COPIES_FEED_NAME, DedupPipeline, dedup_mode, state_dir
-from newscrawl.store.redis import DEFAULT_PREFIX, RedisDedupStore, connect
+from newscrawl.store.redis import DEFAULT_PREFIX, connect, key_digest
 
 logger = logging.getLogger(__name__)
 
 QUEUE_KEY = DEFAULT_PREFIX + "%(spider)s:requests"
 DUPEFILTER_KEY = DEFAULT_PREFIX + "%(spider)s:dupefilter"
 RUN_KEY = DEFAULT_PREFIX + "{spider}:run"
-# Claims of a run are kept this long after it was seeded, then Redis drops them.
-CLAIMS_TTL_SECONDS = 7 * 24 * 3600
-DEFAULT_IDLE_STOP_SECONDS = 30.0
-LOCAL_DEDUP = "newscrawl.pipelines.dedup.DedupPipeline"
+# Seeding the next run drops the claims of the previous one; these are only a safety net.
+CLAIMS_TTL_SECONDS = 2 * 24 * 3600
+CLAIM_KINDS = ("articles", "fetched")  # discovered (requested) article URLs; pages fetched after redirects
+DEFAULT_IDLE_STOP_SECONDS = 2.0
+DEFAULT_PREFETCH = 4
+ROSTER_KEY = DEFAULT_PREFIX + "{spider}:workers"
+HEARTBEAT_SECONDS = 1.0
+ROSTER_TTL_SECONDS = 10.0  # a worker silent this long is dead (it beats every second)
 SPIDER_PRIORITY = 30  # Scrapy's "spider" settings priority: above the project, below the command line
 
 # KEYS: the spider's current-run key; ARGV: claim set suffix, ttl, then the URL keys to claim.
@@ -82,7 +89,7 @@ def configure(settings: BaseSettings) -> None:
     if not url:
         return
     for name, value in {
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER": "newscrawl.scaleout.SharedScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_QUEUE_KEY": QUEUE_KEY,
@@ -93,10 +100,37 @@ def configure(settings: BaseSettings) -> None:
     extensions = settings.getdict("EXTENSIONS")
     extensions["newscrawl.scaleout.ScaleOut"] = 500
     _set_components(settings, "EXTENSIONS", extensions)
-    pipelines = settings.getdict("ITEM_PIPELINES")
-    if LOCAL_DEDUP in pipelines:
-        pipelines["newscrawl.scaleout.SharedDedupPipeline"] = pipelines.pop(LOCAL_DEDUP)
-        _set_components(settings, "ITEM_PIPELINES", pipelines)
+
+
+class SharedScheduler(Scheduler):
+    """scrapy-redis's scheduler, taking a request only when this worker can start on it soon.
+
+    Left alone, the worker that parses a sitemap takes the article requests it has just queued
+    (up to CONCURRENT_REQUESTS) before the others look, and works through them alone. Here a
+    worker holding ``NEWSCRAWL_REDIS_PREFETCH`` requests it has not started (waiting for a
+    download slot, or responses waiting to be parsed) leaves the rest to the other workers.
+    """
+
+    crawler: Crawler
+    prefetch: int
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SharedScheduler:
+        scheduler = super().from_crawler(crawler)
+        scheduler.crawler = crawler
+        scheduler.prefetch = crawler.settings.getint("NEWSCRAWL_REDIS_PREFETCH", DEFAULT_PREFETCH)
+        return scheduler
+
+    def next_request(self) -> Any:
+        if self._not_started() >= self.prefetch:
+            return None
+        return super().next_request()
+
+    def _not_started(self) -> int:
+        engine = self.crawler.engine
+        waiting = sum(len(slot.queue) for slot in engine.downloader.slots.values())
+        parsing = engine.scraper.slot
+        return waiting + (len(parsing.active) + len(parsing.queue) if parsing else 0)
 
 
 class RunClaims:
@@ -110,86 +144,137 @@ class RunClaims:
     def _claim_new(self, kind: str, keys: list[str]) -> set[str]:
         if not keys:
             return set()
-        fresh = self._claim(keys=[self._run_key], args=[kind, CLAIMS_TTL_SECONDS, *keys])
+        digests = [key_digest(key) for key in keys]
+        fresh = self._claim(keys=[self._run_key], args=[kind, CLAIMS_TTL_SECONDS, *digests])
         return {key for key, new in zip(keys, fresh, strict=True) if new}
 
     def discovered(self, keys: list[str]) -> set[str]:
         """The keys no worker has requested in this run yet; they are now this worker's."""
-        return self._claim_new("articles", keys)
+        return self._claim_new(CLAIM_KINDS[0], keys)
 
     def first_fetch(self, key: str) -> bool:
         """Whether this page (a final URL after redirects) is fetched for the first time this run."""
-        return bool(self._claim_new("fetched", [key]))
+        return bool(self._claim_new(CLAIM_KINDS[1], [key]))
 
     def start_run(self) -> str:
-        run = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%S")
-        self._client.set(self._run_key, run)
+        """A new run: its claims start empty, the previous run's are dropped."""
+        run = f"{datetime.now(UTC).strftime('%Y-%m-%dT%H-%M-%S')}-{secrets.token_hex(3)}"
+        previous = cast(bytes | None, self._client.getset(self._run_key, run))
+        if previous is not None:
+            self._client.delete(*(f"{self._run_key}:{previous.decode()}:{kind}" for kind in CLAIM_KINDS))
         return run
 
     def close(self) -> None:
         self._client.close()
 
 
-class ScaleOut:
-    """A worker's part in the shared crawl: the run claims, idle-wait and stop when drained."""
+class Roster:
+    """Which workers are busy, kept in Redis, so that a worker stops only once the whole crawl drained.
 
-    def __init__(self, crawler: Crawler, claims: RunClaims, idle_stop: float) -> None:
+    Each worker's entry carries a deadline that its heartbeat pushes forward: the entry of a
+    killed worker runs out and stops counting.
+    """
+
+    def __init__(self, client: redis.Redis, spider: str, worker: str) -> None:
+        self._client = client
+        self._key = ROSTER_KEY.format(spider=spider)
+        self._queue_key = QUEUE_KEY % {"spider": spider}
+        self.worker = worker
+        self.state = "busy"
+
+    def report(self, state: str) -> None:
+        self.state = state
+        self._client.hset(self._key, self.worker, f"{state} {time.time() + ROSTER_TTL_SECONDS:.0f}")
+
+    def drained(self) -> bool:
+        """No request queued and no other live worker busy (one could still queue new requests)."""
+        if self._client.zcard(self._queue_key):
+            return False
+        now = time.time()
+        entries = cast(dict[bytes, bytes], self._client.hgetall(self._key))
+        busy = False
+        for worker, entry in entries.items():
+            state, deadline = entry.decode().split()
+            if float(deadline) < now:
+                self._client.hdel(self._key, worker)  # its heartbeat stopped: a killed worker
+            elif state == "busy" and worker.decode() != self.worker:
+                busy = True
+        return not busy
+
+    def leave(self) -> None:
+        self._client.hdel(self._key, self.worker)
+
+
+class ScaleOut:
+    """A worker's part in the shared crawl: run claims, its place in the roster, stop when drained."""
+
+    def __init__(self, crawler: Crawler, client: redis.Redis, idle_stop: float) -> None:
         self.crawler = crawler
-        self.claims = claims
+        self.client = client
+        spider = crawler.spidercls.name
+        self.claims = RunClaims(client, spider)
+        self.roster = Roster(client, spider, worker_id(crawler.settings))
         self.idle_stop = idle_stop
-        self.worker = worker_id(crawler.settings)
-        self.idle_since: float | None = None
+        self.drained_since: float | None = None
+        # Scrapy looks at an idle spider every 5 s; the heartbeat also ends a drained crawl sooner.
+        self.heartbeat = task.LoopingCall(self.beat)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScaleOut:
         url = redis_url(crawler.settings)
-        if not url or crawler.spidercls is None:
+        if not url:
             raise NotConfigured("NEWSCRAWL_REDIS_URL is not set")
         idle_stop = crawler.settings.getfloat("NEWSCRAWL_REDIS_IDLE_STOP", DEFAULT_IDLE_STOP_SECONDS)
-        extension = cls(crawler, RunClaims(connect(url), crawler.spidercls.name), idle_stop)
+        extension = cls(crawler, connect(url), idle_stop)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
-        crawler.signals.connect(extension.busy, signal=signals.request_scheduled)
-        crawler.signals.connect(extension.busy, signal=signals.response_received)
+        crawler.signals.connect(extension.busy, signal=signals.request_reached_downloader)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
-        logger.info("worker %s joins the shared crawl at %s", self.worker, redis_url(self.crawler.settings))
-        self.crawler.stats.set_value("newscrawl/worker", self.worker)
+        worker = self.roster.worker
+        logger.info("worker %s joins the shared crawl at %s", worker, redis_url(self.crawler.settings))
+        self.crawler.stats.set_value("newscrawl/worker", worker)
+        self.roster.report("busy")
+        self.heartbeat.start(HEARTBEAT_SECONDS, now=False)
 
     def busy(self, **_: Any) -> None:
-        self.idle_since = None
+        self.drained_since = None
+        if self.roster.state != "busy":
+            self.roster.report("busy")
+
+    def beat(self) -> None:
+        engine = self.crawler.engine
+        if engine.spider_is_idle() and self.may_stop():
+            self.heartbeat.stop()
+            deferred_from_coro(engine.close_spider_async(reason="finished"))
+        else:
+            self.roster.report(self.roster.state)
 
     def spider_idle(self, spider: Spider) -> None:
-        """Keep a worker whose queue ran dry waiting for others' requests, up to the idle stop."""
-        if not self.idle_stop:
+        if not self.may_stop():
             raise DontCloseSpider
+
+    def may_stop(self) -> bool:
+        """This worker is idle: it may stop once the whole crawl has stayed drained long enough."""
+        if self.roster.state != "idle":
+            self.roster.report("idle")
+        if self.idle_stop < 0 or not self.roster.drained():
+            self.drained_since = None
+            return False
         now = time.monotonic()
-        if self.idle_since is None:
-            self.idle_since = now
-        if now - self.idle_since < self.idle_stop:
-            raise DontCloseSpider
-        logger.info(
-            "worker %s: the shared queue stayed empty for %.0f s; stopping", self.worker, self.idle_stop
-        )
+        self.drained_since = self.drained_since or now
+        if now - self.drained_since < self.idle_stop:
+            return False
+        logger.info("worker %s: the shared crawl has drained; stopping", self.roster.worker)
+        return True
 
     def spider_closed(self, spider: Spider) -> None:
-        self.claims.close()
-
-
-class SharedDedupPipeline(DedupPipeline):
-    """The dedup pipeline deciding against the shared Redis index instead of the local SQLite one."""
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> SharedDedupPipeline:
-        settings = crawler.settings
-        url = redis_url(settings)
-        if not url:
-            raise NotConfigured("NEWSCRAWL_REDIS_URL is not set")
-        mode = dedup_mode(settings.get("DEDUP_MODE", "drop"), "settings")
-        copies = CopiesFeed(settings.get("DEDUP_COPIES_FEED") or state_dir(settings) / COPIES_FEED_NAME)
-        return cls(crawler, DedupEngine(RedisDedupStore.from_url(url)), mode, copies)
+        if self.heartbeat.running:
+            self.heartbeat.stop()
+        self.roster.leave()
+        self.client.close()
 
 
 def claims_for(spider: Spider) -> RunClaims | None:

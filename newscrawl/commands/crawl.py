@@ -15,6 +15,7 @@ from scrapy.exceptions import UsageError
 from newscrawl.errors import ConfigError
 from newscrawl.monitor import ExitCode, RunMonitor
 from newscrawl.runlock import LockHeld, RunLock
+from newscrawl.scaleout import worker_id
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +48,11 @@ def load_profile(name_or_path: str) -> tuple[Path, dict[str, Any]]:
     return path, settings
 
 
-def _fill_placeholders(value: Any, spider: str, stamp: str) -> Any:
+def _fill_placeholders(value: Any, spider: str, stamp: str, worker: str) -> Any:
     if isinstance(value, str):
-        return value.replace("{spider}", spider).replace("{time}", stamp)
+        return value.replace("{spider}", spider).replace("{time}", stamp).replace("{worker}", worker)
     if isinstance(value, dict):
-        return {key: _fill_placeholders(item, spider, stamp) for key, item in value.items()}
+        return {key: _fill_placeholders(item, spider, stamp, worker) for key, item in value.items()}
     return value
 
 
@@ -64,6 +65,7 @@ class Command(ScrapyCrawlCommand):
         assert self.settings is not None
         spider = args[0] if args else "crawl"
         stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%S")
+        worker = worker_id(self.settings)  # scaled out, each worker writes its own files
         profile = self.settings.get("NEWSCRAWL_PROFILE")
         if profile:
             try:
@@ -73,14 +75,14 @@ class Command(ScrapyCrawlCommand):
             for key, value in values.items():
                 # Profile values sit above newscrawl/settings.py and below the command line (set() keeps
                 # a value of higher priority).
-                self.settings.set(key, _fill_placeholders(value, spider, stamp), priority="project")
+                self.settings.set(key, _fill_placeholders(value, spider, stamp, worker), priority="project")
             if self.settings.get("LOG_FILE"):
                 Path(self.settings["LOG_FILE"]).parent.mkdir(parents=True, exist_ok=True)
             logger.info("settings profile %s applied", path)
         default_feed = self.settings.get("NEWSCRAWL_DEFAULT_FEED")
         if default_feed and not (opts.output or opts.overwrite_output or self.settings.getdict("FEEDS")):
             # Scrapy merges -o/-O into FEEDS, so the default feed is only added when none is asked for.
-            uri = _fill_placeholders(default_feed, spider, stamp)
+            uri = _fill_placeholders(default_feed, spider, stamp, worker)
             self.settings.set("FEEDS", {uri: {"format": "jsonlines", "encoding": "utf8"}}, priority="project")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:

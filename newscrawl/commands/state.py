@@ -1,8 +1,8 @@
 """``scrapy state``: what the state folder holds, and pruning it.
 
-    scrapy state                                 # size, stories in the dedup index, seen URLs per outlet
-    scrapy state --forget-outlet valley-times    # its articles are fetched again next run
-    scrapy state --forget-older-than 90          # seen URLs recorded more than 90 days ago
+scrapy state                                 # size, stories in the dedup index, seen URLs per outlet
+scrapy state --forget-outlet valley-times    # its articles are fetched again next run
+scrapy state --forget-older-than 90          # seen URLs recorded more than 90 days ago
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ class Command(ScrapyCommand):
         if not folder.is_dir():
             print(json.dumps({"state_dir": str(folder), "exists": False}))
             return
-        seen = open_seen_store(folder)
+        redis_url = self.settings.get("NEWSCRAWL_REDIS_URL")
+        seen = open_seen_store(folder, redis_url)
         try:
             report: dict[str, Any] = {"state_dir": str(folder)}
             if opts.forget_outlet:
@@ -63,7 +64,7 @@ class Command(ScrapyCommand):
             report["seen_urls_per_outlet"] = dict(sorted(counts.items()))
         finally:
             seen.close()
-        dedup = open_dedup_store(folder)
+        dedup = open_dedup_store(folder, redis_url)
         try:
             report["stories"] = dedup.story_count()
         finally:

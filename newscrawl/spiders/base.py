@@ -116,7 +116,7 @@ class ArticleSpider(scrapy.Spider):
         for outlet in outlets:
             self.outlets_by_name[outlet.name] = outlet
             self.crawler.stats.set_value(f"newscrawl/outlet/{outlet.name}/discovered", 0)
-            if self.run_claims is None:  # scaled out, `scrapy seed` queued the discovery requests
+            if self.run_claims is None:  # on one machine; scaled out, `scrapy seed` queued them
                 for request in self.discovery_requests(outlet):
                     yield request
 

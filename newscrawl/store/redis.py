@@ -10,16 +10,17 @@ and no half-written batch (a script runs atomically).
 
 Keys (``prefix`` defaults to ``newscrawl:``): ``dedup:version``, ``dedup:stories`` (story number
 -> story id, first URL, sketch), ``dedup:keys`` (identity -> story number), ``dedup:anchors``
-(anchor -> packed story numbers); ``seen`` (URL key -> version, outlet, story id),
-``seen:outlet:<name>`` (the keys of an outlet), ``seen:outlets``, ``seen:at`` (key -> time marked).
+(anchor -> packed story numbers); ``seen`` (URL key digest -> version, outlet, story id, time
+marked), ``seen:counts`` (outlet -> URLs).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import struct
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, cast
 
 import redis
@@ -55,36 +56,38 @@ end
 return 1
 """
 
-# KEYS: seen hash, seen:at, seen:outlets; ARGV: now, outlet set prefix, then (key, version, outlet, story).
+# KEYS: seen hash, seen:counts; ARGV: now, then (key digest, version, outlet, story id) per record.
 # A newer version replaces the stored one, an older one never does; a known story id is kept.
 _MARK_SEEN = """
-for at = 3, #ARGV, 4 do
+for at = 2, #ARGV, 4 do
   local key, version, outlet, story = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
   local old = redis.call('HGET', KEYS[1], key)
+  local counted = true
   if old then
-    local old_version, old_outlet, old_story = string.match(old, '^([^\\t]*)\\t([^\\t]*)\\t(.*)$')
+    local old_version, old_outlet, old_story = string.match(old, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
     if old_version > version then version = old_version end
     if story == '' then story = old_story end
-    if old_outlet ~= outlet then redis.call('SREM', ARGV[2] .. old_outlet, key) end
+    if old_outlet == outlet then
+      counted = false
+    elseif redis.call('HINCRBY', KEYS[2], old_outlet, -1) <= 0 then
+      redis.call('HDEL', KEYS[2], old_outlet)
+    end
   end
-  redis.call('HSET', KEYS[1], key, version .. '\\t' .. outlet .. '\\t' .. story)
-  redis.call('SADD', ARGV[2] .. outlet, key)
-  redis.call('SADD', KEYS[3], outlet)
-  redis.call('ZADD', KEYS[2], ARGV[1], key)
+  if counted then redis.call('HINCRBY', KEYS[2], outlet, 1) end
+  redis.call('HSET', KEYS[1], key, version .. '\t' .. outlet .. '\t' .. story .. '\t' .. ARGV[1])
 end
 return 0
 """
 
-# KEYS: seen hash, seen:at; ARGV: outlet set prefix, then the keys to forget.
+# KEYS: seen hash, seen:counts; ARGV: the key digests to forget. Returns how many were there.
 _FORGET_SEEN = """
 local forgotten = 0
-for at = 2, #ARGV do
+for at = 1, #ARGV do
   local old = redis.call('HGET', KEYS[1], ARGV[at])
   if old then
-    local outlet = string.match(old, '^[^\\t]*\\t([^\\t]*)\\t')
-    redis.call('SREM', ARGV[1] .. outlet, ARGV[at])
+    local outlet = string.match(old, '^[^\t]*\t([^\t]*)\t')
+    if redis.call('HINCRBY', KEYS[2], outlet, -1) <= 0 then redis.call('HDEL', KEYS[2], outlet) end
     redis.call('HDEL', KEYS[1], ARGV[at])
-    redis.call('ZREM', KEYS[2], ARGV[at])
     forgotten = forgotten + 1
   end
 end
@@ -113,8 +116,9 @@ def _hmget(client: redis.Redis, hash_key: str, fields: Sequence[Any]) -> list[by
     return cast(list[bytes | None], client.hmget(hash_key, list(fields)))
 
 
-def _members(reply: Any) -> list[bytes]:
-    return sorted(cast(Iterable[bytes], reply))
+def key_digest(key: str) -> bytes:
+    """A URL key in 12 bytes: Redis memory is the limit of a shared crawl, collisions are negligible."""
+    return hashlib.blake2b(key.encode(), digest_size=12).digest()
 
 
 def _identity(key: int) -> bytes:
@@ -294,14 +298,18 @@ class _RedisBatch:
 
 
 class RedisSeenStore:
-    """Seen URLs in Redis (implements ``SeenStore``), shared by every worker."""
+    """Seen URLs in Redis (implements ``SeenStore``), shared by every worker.
+
+    Memory is what limits a Redis, so a URL key is stored as a 12-byte digest (collisions are
+    negligible below 2**40 URLs) in one hash, with its version, outlet, story id and the time it
+    was marked in the value; only per-outlet counts are kept beside it. Forgetting scans the hash:
+    it is an occasional maintenance command, the crawl never waits for it.
+    """
 
     def __init__(self, client: redis.Redis, prefix: str = DEFAULT_PREFIX) -> None:
         self._client = client
         self.seen_key = f"{prefix}seen"
-        self.times_key = f"{prefix}seen:at"
-        self.outlets_key = f"{prefix}seen:outlets"
-        self.outlet_prefix = f"{prefix}seen:outlet:"
+        self.counts_key = f"{prefix}seen:counts"
         self._mark = client.register_script(_MARK_SEEN)
         self._forget = client.register_script(_FORGET_SEEN)
 
@@ -312,38 +320,39 @@ class RedisSeenStore:
     def versions(self, keys: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         for chunk in _chunks(keys):
-            for key, value in zip(chunk, _hmget(self._client, self.seen_key, chunk), strict=True):
+            values = _hmget(self._client, self.seen_key, [key_digest(key) for key in chunk])
+            for key, value in zip(chunk, values, strict=True):
                 if value is not None:
                     found[key] = value.split(_FIELD.encode(), 1)[0].decode()
         return found
 
     def mark(self, records: Iterable[SeenRecord]) -> None:
-        rows = [(r.key, r.version, r.outlet, r.story_id or "") for r in records]
+        rows = [(key_digest(r.key), r.version, r.outlet, r.story_id or "") for r in records]
         now = int(time.time())
         for chunk in _chunks(rows):
-            arguments = [now, self.outlet_prefix, *(value for row in chunk for value in row)]
-            self._mark(keys=[self.seen_key, self.times_key, self.outlets_key], args=arguments)
+            arguments = [now, *(value for row in chunk for value in row)]
+            self._mark(keys=[self.seen_key, self.counts_key], args=arguments)
 
     def counts_by_outlet(self) -> dict[str, int]:
-        outlets = [name.decode() for name in _members(self._client.smembers(self.outlets_key))]
-        pipe = self._client.pipeline(transaction=False)
-        for outlet in outlets:
-            pipe.scard(self.outlet_prefix + outlet)
-        return {outlet: count for outlet, count in zip(outlets, pipe.execute(), strict=True) if count}
+        counts = cast(dict[bytes, bytes], self._client.hgetall(self.counts_key))
+        return {outlet.decode(): int(count) for outlet, count in sorted(counts.items()) if int(count) > 0}
 
     def forget_outlet(self, outlet: str) -> int:
-        return self._forget_keys(_members(self._client.smembers(self.outlet_prefix + outlet)))
+        return self._forget_where(lambda _seen_at, stored_outlet: stored_outlet == outlet)
 
     def forget_older_than(self, days: float) -> int:
         cutoff = math.floor(time.time() - days * 86400)  # whole seconds, as SQLite compares them
-        return self._forget_keys(_members(self._client.zrangebyscore(self.times_key, "-inf", f"({cutoff}")))
+        return self._forget_where(lambda seen_at, _outlet: seen_at < cutoff)
 
-    def _forget_keys(self, keys: Sequence[bytes]) -> int:
+    def _forget_where(self, forget: Callable[[int, str], bool]) -> int:
+        doomed = []
+        for digest, value in self._client.hscan_iter(self.seen_key, count=_CHUNK):
+            _version, outlet, _story, seen_at = cast(bytes, value).decode().split(_FIELD)
+            if forget(int(seen_at), outlet):
+                doomed.append(digest)
         forgotten = 0
-        for chunk in _chunks(keys):
-            forgotten += int(
-                self._forget(keys=[self.seen_key, self.times_key], args=[self.outlet_prefix, *chunk])
-            )
+        for chunk in _chunks(doomed):
+            forgotten += int(self._forget(keys=[self.seen_key, self.counts_key], args=list(chunk)))
         return forgotten
 
     def close(self) -> None:

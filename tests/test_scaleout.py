@@ -1,0 +1,245 @@
+"""Scaled out on a real Redis: several worker processes crawl the loopback network as one crawler."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newscrawl.monitor import ExitCode
+from newscrawl.scaleout import QUEUE_KEY, ROSTER_KEY, Roster, RunClaims
+from newscrawl.store.redis import connect
+from tests.conftest import REPO, Network, crawl_command, read_jsonl, run_scrapy, start
+
+pytestmark = pytest.mark.e2e
+pytest_plugins = ("tests.redis_server",)
+
+# Dedup in tag mode: every article stays in the output, copies name their first copy.
+WITH_DEDUP = ("-s", "DEDUP_MODE=tag")
+SLOW = ("-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0.1")
+
+
+STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def no_stray_workers() -> Iterator[None]:
+    """A failed test leaves no worker behind."""
+    yield
+    for process in STARTED:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    STARTED.clear()
+
+
+def expected_urls(network: Network) -> set[str]:
+    return {network.bases[page["outlet"]] + page["path"] for page in network.expected}
+
+
+def seed(network: Network, url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run_scrapy(
+        [
+            "seed", "outlets", "-s", f"NEWSCRAWL_OUTLETS={network.outlets_file}",
+            "-s", f"NEWSCRAWL_REDIS_URL={url}", *extra,
+        ]
+    )  # fmt: skip
+
+
+def worker(
+    network: Network, url: str, folder: Path, name: str, *extra: str, output: bool = True
+) -> subprocess.Popen[str]:
+    """``scrapy crawl outlets`` as worker ``name``: -O out-<name>.jsonl, or the default feed."""
+    command = crawl_command(
+        network, folder / f"state-{name}", folder / f"out-{name}.jsonl" if output else None,
+        "-s", f"NEWSCRAWL_REDIS_URL={url}", "-s", f"NEWSCRAWL_WORKER_ID={name}",
+        "-s", "NEWSCRAWL_REDIS_IDLE_STOP=2", *WITH_DEDUP, *extra,
+    )  # fmt: skip
+    STARTED.append(start(command))
+    return STARTED[-1]
+
+
+def finish(process: subprocess.Popen[str]) -> tuple[int, str]:
+    _, errors = process.communicate(timeout=300)
+    return process.returncode, errors
+
+
+def assert_worker_done(code: int, log: str) -> None:
+    """A worker finished its share. Its health check sees only that share: one whose only request
+    to an outlet was the test network's redirect loop judges that outlet unreachable (exit 4)."""
+    problems = re.findall(r"outlet health: (.*)", log)
+    if code == ExitCode.OUTLET_FAILED and problems:
+        assert all(problem.endswith("unreachable: no response at all") for problem in problems), problems
+    else:
+        assert code == ExitCode.OK, log[-3000:]
+
+
+def exporting_worker(
+    folder: Path, workers: dict[str, subprocess.Popen[str]], pattern: str = "out-{}.jsonl.part"
+) -> str:
+    """The first worker seen with items in its output file while it is still running."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for name, process in workers.items():
+            parts = list(folder.glob(pattern.format(name)))
+            if process.poll() is None and parts and parts[0].stat().st_size:
+                return name
+        time.sleep(0.05)
+    raise AssertionError("no worker exported anything in 60 s")
+
+
+def story_groups(items: list[dict]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        groups[item["story_id"]].add(item["url"])
+    return {frozenset(urls) for urls in groups.values()}
+
+
+def check_one_crawl(items: list[dict], reference: list[dict], network: Network) -> None:
+    """Every article exactly once, the same stories as one process, one first copy per story."""
+    counts = Counter(item["url"] for item in items)
+    assert {url for url, count in counts.items() if count > 1} == set()
+    assert set(counts) == expected_urls(network) == {item["url"] for item in reference}
+    assert story_groups(items) == story_groups(reference)
+    firsts = Counter(item["story_id"] for item in items if item["duplicate_of"] is None)
+    assert set(firsts.values()) == {1}
+    assert set(firsts) == {item["story_id"] for item in items}
+
+
+@pytest.fixture(scope="module")
+def single_process(network: Network, tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    folder = tmp_path_factory.mktemp("single")
+    done = subprocess.run(
+        crawl_command(network, folder / "state", folder / "out.jsonl", *WITH_DEDUP),
+        cwd=REPO, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == ExitCode.OK, done.stderr[-3000:]
+    return read_jsonl(folder / "out.jsonl")
+
+
+def test_three_workers_crawl_like_one_process(
+    network: Network,
+    redis_url: str,
+    tmp_path: Path,
+    single_process: list[dict],
+) -> None:
+    seeded = seed(network, redis_url)
+    assert seeded.returncode == 0, seeded.stderr[-3000:]
+    assert json.loads(seeded.stdout)["requests"] > 0
+    workers = [worker(network, redis_url, tmp_path, f"w{n}") for n in range(3)]
+    results = [finish(process) for process in workers]
+    for code, errors in results:
+        assert_worker_done(code, errors)
+    outputs = {name: read_jsonl(tmp_path / f"out-{name}.jsonl") for name in ("w0", "w1", "w2")}
+    check_one_crawl([item for items in outputs.values() for item in items], single_process, network)
+
+
+def test_killed_worker_is_replaced_without_loss_or_double(
+    network: Network,
+    redis_url: str,
+    tmp_path: Path,
+    single_process: list[dict],
+) -> None:
+    assert seed(network, redis_url).returncode == 0
+    workers = {name: worker(network, redis_url, tmp_path, name, *SLOW) for name in ("a", "b")}
+    stopped = exporting_worker(tmp_path, workers)
+    workers[stopped].send_signal(signal.SIGINT)  # a worker being stopped: it finishes what it holds
+    workers["c"] = worker(network, redis_url, tmp_path, "c", *SLOW)
+    for name, process in workers.items():
+        code, errors = finish(process)
+        if name == stopped:
+            assert code == ExitCode.CRAWL_FAILED, errors[-3000:]  # it left before the crawl was done
+            assert "Spider closed (shutdown)" in errors
+        else:
+            assert_worker_done(code, errors)
+    items = [item for name in ("a", "b", "c") for item in read_jsonl(tmp_path / f"out-{name}.jsonl")]
+    check_one_crawl(items, single_process, network)
+
+
+def test_seed_refuses_while_the_previous_run_is_queued(network: Network, redis_url: str) -> None:
+    assert seed(network, redis_url).returncode == 0
+    again = seed(network, redis_url)
+    assert again.returncode == ExitCode.LOCKED
+    assert "has not drained" in again.stdout
+    forced = seed(network, redis_url, "--force")
+    assert forced.returncode == 0, forced.stderr[-2000:]
+
+
+def test_seed_without_redis_is_a_usage_error(network: Network) -> None:
+    done = run_scrapy(["seed", "outlets", "-s", f"NEWSCRAWL_OUTLETS={network.outlets_file}"])
+    assert done.returncode == 2
+    assert "NEWSCRAWL_REDIS_URL" in done.stderr
+
+
+def test_worker_killed_with_sigkill_loses_nothing_by_the_next_run(
+    network: Network,
+    redis_url: str,
+    tmp_path: Path,
+    single_process: list[dict],
+) -> None:
+    """kill -9 takes the requests a worker held with it: the next seeded run fetches them (its
+    URLs were never marked seen). As on one machine, an item may repeat, never go missing."""
+    data = tmp_path / "data"
+    feed = ("-s", f"NEWSCRAWL_DEFAULT_FEED={data}/{{spider}}-{{worker}}.jsonl", *SLOW)
+    assert seed(network, redis_url).returncode == 0
+    workers = {name: worker(network, redis_url, tmp_path, name, *feed, output=False) for name in ("a", "b")}
+    killed = exporting_worker(data, workers, "outlets-{}.jsonl.part")
+    workers[killed].send_signal(signal.SIGKILL)
+    workers["c"] = worker(network, redis_url, tmp_path, "c", *feed, output=False)
+    for name, process in workers.items():
+        code, errors = finish(process)
+        if name == killed:
+            assert code == -signal.SIGKILL
+        else:
+            assert_worker_done(code, errors)
+    assert seed(network, redis_url).returncode == 0  # the next scheduled run
+    code, errors = finish(worker(network, redis_url, tmp_path, "d", *feed, output=False))
+    assert_worker_done(code, errors)
+    assert not list(data.glob("*.part"))
+    assert {path.name for path in data.glob("*.jsonl")} >= {f"outlets-{name}.jsonl" for name in "cd"}
+    items = [item for path in sorted(data.glob("*.jsonl")) for item in read_jsonl(path)]
+    assert {item["url"] for item in items} == expected_urls(network)
+    by_url = {item["url"]: item for item in items}
+    for item in items:  # a repeated article is the same record of the same story
+        assert (item["story_id"], item["duplicate_of"]) == (
+            by_url[item["url"]]["story_id"],
+            by_url[item["url"]]["duplicate_of"],
+        )
+    assert story_groups(items) == story_groups(single_process)
+
+
+def test_run_claims_are_first_come_and_reset_by_the_next_run(redis_url: str) -> None:
+    first, second = (RunClaims(connect(redis_url), "outlets") for _ in range(2))
+    first.start_run()
+    assert first.discovered(["a", "b"]) == {"a", "b"}
+    assert second.discovered(["b", "c", "c"]) == {"c"}
+    assert second.first_fetch("a") and not first.first_fetch("a")
+    second.start_run()
+    assert first.discovered(["a", "b", "c"]) == {"a", "b", "c"}
+    first.close()
+    second.close()
+
+
+def test_roster_waits_for_live_busy_workers_only(redis_url: str) -> None:
+    client = connect(redis_url)
+    me, other = Roster(client, "outlets", "me"), Roster(client, "outlets", "other")
+    me.report("idle")
+    other.report("busy")
+    assert not me.drained()
+    other.report("idle")
+    assert me.drained()
+    client.zadd(QUEUE_KEY % {"spider": "outlets"}, {b"request": 0})
+    assert not me.drained()
+    client.delete(QUEUE_KEY % {"spider": "outlets"})
+    client.hset(ROSTER_KEY.format(spider="outlets"), "other", "busy 0")  # its heartbeat stopped long ago
+    assert me.drained()
+    assert client.hkeys(ROSTER_KEY.format(spider="outlets")) == [b"me"]
+    me.leave()
+    client.close()
