@@ -26,12 +26,10 @@ from typing import Any, cast
 import redis
 
 from newscrawl.store.base import Claim, Resolution, Verifier
+from newscrawl.store.resolver import ClaimResolver
 from newscrawl.store.seen import SeenRecord
 
 DEFAULT_PREFIX = "newscrawl:"
-# The same limits as the SQLite index, so both backends decide alike.
-POSTINGS_PER_ANCHOR = 16
-CANDIDATES_PER_CLAIM = 8
 _CHUNK = 1000  # fields per HMGET / script call
 _POSTING = "<{}I"
 _FIELD = "\t"  # separates the parts of a stored value; outlet names, ids and versions never hold a tab
@@ -158,21 +156,14 @@ class RedisDedupStore:
         self._client.close()
 
 
-class _RedisBatch:
+class _RedisBatch(ClaimResolver):
     """Decides a batch of claims in order against one version of the index, then commits it."""
 
     def __init__(self, store: RedisDedupStore, verify: Verifier) -> None:
+        super().__init__(verify, store._session_start)
         self._store = store
         self._client = store._client
-        self._verify = verify
         self._version = 0
-        self._known: dict[int, int] = {}
-        self._postings: dict[int, list[int]] = {}
-        self._stories: dict[int, tuple[str, str, bytes]] = {}
-        self._new_stories: dict[int, tuple[str, str, bytes]] = {}
-        self._new_keys: dict[int, int] = {}
-        self._grown_postings: set[int] = set()
-        self._next_story = 0
 
     def run(self, claims: Sequence[Claim]) -> list[Resolution]:
         store = self._store
@@ -195,14 +186,8 @@ class _RedisBatch:
         ):
             if packed is not None:
                 self._postings[anchor] = list(struct.unpack(_POSTING.format(len(packed) // 4), packed))
-        candidates = {
-            story
-            for posting in self._postings.values()
-            if len(posting) < POSTINGS_PER_ANCHOR
-            for story in posting
-        }
-        self._load_stories(candidates | set(self._known.values()))
-        return [self._resolve(claim) for claim in claims]
+        self._load_stories(self.candidate_stories() | set(self._known.values()))
+        return self.decide(claims)
 
     def commit(self) -> bool:
         """Apply the batch's writes if nobody committed since it was read; False means decide again."""
@@ -231,61 +216,6 @@ class _RedisBatch:
         for chunk in _chunks(ordered):
             values.extend(_hmget(self._client, hash_key, chunk))
         return values
-
-    def _known_story(self, claim: Claim) -> int | None:
-        for key in claim.keys:
-            story = self._known.get(key)
-            if story is not None:
-                return story
-        return None
-
-    def _resolve(self, claim: Claim) -> Resolution:
-        story = self._known_story(claim)
-        similarity = 1.0
-        if story is None and claim.sketch:
-            story, similarity = self._best_candidate(claim)
-        if story is None:
-            return self._found(claim)
-        story_id, first_url, _ = self._stories[story]
-        self._remember_keys(claim.keys, story)
-        if first_url == claim.url and story <= self._store._session_start:
-            # The first copy of a story from an earlier run, met again: still the first copy.
-            return Resolution(story_id, None, similarity)
-        return Resolution(story_id, first_url, similarity)
-
-    def _best_candidate(self, claim: Claim) -> tuple[int | None, float]:
-        """The first candidate, by shared anchors then age, that passes verification."""
-        votes: dict[int, int] = {}
-        for anchor in claim.anchors:
-            posting = self._postings.get(anchor)
-            if posting and len(posting) < POSTINGS_PER_ANCHOR:
-                for story in posting:
-                    votes[story] = votes.get(story, 0) + 1
-        ranked = sorted(votes, key=lambda story: (-votes[story], story))[:CANDIDATES_PER_CLAIM]
-        for story in ranked:
-            score = self._verify(claim.sketch, self._stories[story][2])
-            if score > 0.0:
-                return story, score
-        return None, 0.0
-
-    def _found(self, claim: Claim) -> Resolution:
-        story = self._next_story
-        self._next_story += 1
-        self._new_stories[story] = self._stories[story] = (claim.story_id, claim.url, claim.sketch)
-        self._remember_keys(claim.keys, story)
-        if claim.sketch:
-            for anchor in dict.fromkeys(claim.anchors):
-                posting = self._postings.setdefault(anchor, [])
-                if len(posting) < POSTINGS_PER_ANCHOR:
-                    posting.append(story)
-                    self._grown_postings.add(anchor)
-        return Resolution(claim.story_id, None, 1.0)
-
-    def _remember_keys(self, keys: tuple[int, ...], story: int) -> None:
-        for key in keys:
-            if key not in self._known:
-                self._known[key] = story
-                self._new_keys[key] = story
 
     def _load_stories(self, stories: Iterable[int]) -> None:
         missing = sorted(story for story in set(stories) if story not in self._stories)

@@ -21,13 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.store.base import Claim, Resolution, Verifier
+from newscrawl.store.resolver import ClaimResolver
 
 DATABASE_NAME = "state.sqlite3"
 SCHEMA_VERSION = 2
-# An anchor shared by this many stories is boilerplate or a template sentence: it stops growing
-# and no longer nominates candidates.
-POSTINGS_PER_ANCHOR = 16
-CANDIDATES_PER_CLAIM = 8
 _IN_CHUNK = 10_000  # bound parameters per IN (...) query (SQLite allows 32,766)
 
 _SCHEMA = """
@@ -110,24 +107,16 @@ class SQLiteDedupStore:
         self._database.close()
 
 
-class _BatchResolver:
-    """Decides a batch of claims in order inside one transaction.
+class _BatchResolver(ClaimResolver):
+    """Decides a batch of claims inside one transaction.
 
-    Reads everything the batch could hit in a few queries, then decides claim by claim,
-    adding each new story to the in-memory view so later claims of the batch see it.
+    Reads everything the batch could hit in a few queries, decides claim by claim with the
+    shared rules, then writes what the batch founded.
     """
 
     def __init__(self, cursor: sqlite3.Cursor, verify: Verifier, session_start: int) -> None:
+        super().__init__(verify, session_start)
         self._cursor = cursor
-        self._verify = verify
-        self._session_start = session_start
-        self._known: dict[int, int] = {}
-        self._postings: dict[int, list[int]] = {}
-        self._stories: dict[int, tuple[str, str, bytes]] = {}
-        self._new_stories: list[tuple[int, str, str, bytes]] = []
-        self._new_keys: list[tuple[int, int]] = []
-        self._grown_postings: set[int] = set()
-        self._next_row = 0
 
     def run(self, claims: Sequence[Claim]) -> list[Resolution]:
         keys = {key for claim in claims for key in claim.keys}
@@ -137,21 +126,16 @@ class _BatchResolver:
             "SELECT anchor, stories FROM anchors WHERE anchor IN ({})", anchors
         ):
             self._postings[anchor] = list(struct.unpack(_POSTING.format(len(packed) // 4), packed))
-        candidates = {
-            story
-            for posting in self._postings.values()
-            if len(posting) < POSTINGS_PER_ANCHOR
-            for story in posting
-        }
-        self._load_stories(candidates | set(self._known.values()))
-        self._next_row = self._cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM stories").fetchone()[0]
-        resolutions = [self._resolve(claim) for claim in claims]
+        self._load_stories(self.candidate_stories() | set(self._known.values()))
+        self._next_story = self._cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM stories").fetchone()[0]
+        resolutions = self.decide(claims)
         self._cursor.executemany(
-            "INSERT INTO stories (id, story_id, url, sketch) VALUES (?, ?, ?, ?)", self._new_stories
+            "INSERT INTO stories (id, story_id, url, sketch) VALUES (?, ?, ?, ?)",
+            [(story, *row) for story, row in self._new_stories.items()],
         )
         # Sorted, the inserts walk each B-tree once instead of jumping between its pages.
         self._cursor.executemany(
-            "INSERT OR IGNORE INTO story_keys (key, story) VALUES (?, ?)", sorted(self._new_keys)
+            "INSERT OR IGNORE INTO story_keys (key, story) VALUES (?, ?)", sorted(self._new_keys.items())
         )
         self._cursor.executemany(
             "INSERT OR REPLACE INTO anchors (anchor, stories) VALUES (?, ?)",
@@ -171,73 +155,8 @@ class _BatchResolver:
             rows += self._cursor.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall()
         return rows
 
-    def _known_story(self, claim: Claim) -> int | None:
-        for key in claim.keys:
-            story = self._known.get(key)
-            if story is not None:
-                return story
-        return None
-
-    def _resolve(self, claim: Claim) -> Resolution:
-        story = self._known_story(claim)
-        similarity = 1.0
-        if story is None and claim.sketch:
-            story, similarity = self._best_candidate(claim)
-        if story is None:
-            return self._found(claim)
-        story_id, first_url, _ = self._story(story)
-        self._remember_keys(claim.keys, story)
-        if first_url == claim.url and story <= self._session_start:
-            # The first copy of a story from an earlier run, met again (a re-run over the same
-            # export): still the first copy. Within one run, the same URL twice is a duplicate.
-            return Resolution(story_id, None, similarity)
-        return Resolution(story_id, first_url, similarity)
-
-    def _best_candidate(self, claim: Claim) -> tuple[int | None, float]:
-        """The first candidate, by shared anchors then age, that passes verification."""
-        votes: dict[int, int] = {}
-        for anchor in claim.anchors:
-            posting = self._postings.get(anchor)
-            if posting and len(posting) < POSTINGS_PER_ANCHOR:
-                for story in posting:
-                    votes[story] = votes.get(story, 0) + 1
-        if not votes:
-            return None, 0.0
-        ranked = sorted(votes, key=lambda story: (-votes[story], story))[:CANDIDATES_PER_CLAIM]
-        self._load_stories(ranked)
-        for story in ranked:
-            score = self._verify(claim.sketch, self._stories[story][2])
-            if score > 0.0:
-                return story, score
-        return None, 0.0
-
-    def _found(self, claim: Claim) -> Resolution:
-        story = self._next_row
-        self._next_row += 1
-        self._new_stories.append((story, claim.story_id, claim.url, claim.sketch))
-        self._stories[story] = (claim.story_id, claim.url, claim.sketch)
-        self._remember_keys(claim.keys, story)
-        if claim.sketch:
-            for anchor in dict.fromkeys(claim.anchors):
-                posting = self._postings.setdefault(anchor, [])
-                if len(posting) < POSTINGS_PER_ANCHOR:
-                    posting.append(story)
-                    self._grown_postings.add(anchor)
-        return Resolution(claim.story_id, None, 1.0)
-
-    def _remember_keys(self, keys: tuple[int, ...], story: int) -> None:
-        for key in keys:
-            if key not in self._known:
-                self._known[key] = story
-                self._new_keys.append((key, story))
-
     def _load_stories(self, stories: Iterable[int]) -> None:
         missing = {story for story in stories if story not in self._stories}
         query = "SELECT id, story_id, url, sketch FROM stories WHERE id IN ({})"
         for row in self._select(query, missing):
             self._stories[row[0]] = (row[1], row[2], row[3])
-
-    def _story(self, story: int) -> tuple[str, str, bytes]:
-        if story not in self._stories:
-            self._load_stories([story])
-        return self._stories[story]
