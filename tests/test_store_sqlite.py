@@ -1,4 +1,5 @@
-"""The SQLite state store: first seen wins, state survives runs, a killed writer corrupts nothing."""
+"""SQLite-only behaviour of the state store (the shared rules are in test_store_contract.py):
+state survives runs, the schema is guarded, a killed writer corrupts nothing."""
 
 from __future__ import annotations
 
@@ -14,64 +15,15 @@ import pytest
 
 from newscrawl.dedup.engine import DedupEngine, Document
 from newscrawl.store import open_dedup_store
-from newscrawl.store.base import Claim
-from newscrawl.store.sqlite import DATABASE_NAME, SQLiteDatabase, SQLiteDedupStore
+from newscrawl.store.sqlite import DATABASE_NAME, SQLiteDatabase
 from tests.dedup_corpus import generate
+from tests.test_store_contract import claim, never_same
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def claim(
-    number: int, keys: tuple[int, ...] = (), anchors: tuple[int, ...] = (), sketch: bytes = b""
-) -> Claim:
-    return Claim(f"https://example.com/{number}", f"{number:016x}", keys or (number,), anchors, sketch)
 
 
-def never_same(first: bytes, second: bytes) -> float:
-    return 0.0
-
-
-def always_same(first: bytes, second: bytes) -> float:
-    return 0.9
-
-
-def test_keys_decide_and_first_seen_wins(tmp_path: Path) -> None:
-    store = open_dedup_store(tmp_path)
-    first, second, again = store.resolve([claim(1), claim(2, keys=(7, 1)), claim(3, keys=(7,))], never_same)
-    assert (first.story_id, first.duplicate_of) == (f"{1:016x}", None)
-    assert (second.story_id, second.duplicate_of, second.similarity) == (
-        f"{1:016x}",
-        "https://example.com/1",
-        1.0,
-    )
-    assert again.duplicate_of == "https://example.com/1"  # key 7 was learnt from the copy
-    assert store.story_count() == 1
-
-
-def test_anchors_need_verification(tmp_path: Path) -> None:
-    store = open_dedup_store(tmp_path)
-    store.resolve([claim(1, anchors=(5, 6), sketch=b"x")], never_same)
-    (rejected,) = store.resolve([claim(2, anchors=(5,), sketch=b"y")], never_same)
-    (accepted,) = store.resolve([claim(3, anchors=(6,), sketch=b"z")], always_same)
-    assert rejected.duplicate_of is None
-    assert (accepted.duplicate_of, accepted.similarity) == ("https://example.com/1", 0.9)
-
-
-def test_thin_claims_never_match_by_anchor(tmp_path: Path) -> None:
-    store = open_dedup_store(tmp_path)
-    store.resolve([claim(1, anchors=(5,), sketch=b"x")], always_same)
-    (thin,) = store.resolve([claim(2, anchors=(5,), sketch=b"")], always_same)
-    assert thin.duplicate_of is None
-
-
-def test_founding_url_of_an_earlier_run_is_not_its_own_copy(tmp_path: Path) -> None:
-    store = open_dedup_store(tmp_path)
-    store.resolve([claim(1)], never_same)
-    (same_run,) = store.resolve([claim(1)], never_same)
-    store.close()
-    (next_run,) = open_dedup_store(tmp_path).resolve([claim(1)], never_same)
-    assert (same_run.story_id, same_run.duplicate_of) == (f"{1:016x}", "https://example.com/1")
-    assert (next_run.story_id, next_run.duplicate_of) == (f"{1:016x}", None)
 
 
 def test_state_survives_reopening(tmp_path: Path) -> None:
@@ -92,17 +44,6 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="schema version 99"):
         SQLiteDatabase(tmp_path)
 
-
-def test_failed_batch_leaves_no_trace(tmp_path: Path) -> None:
-    store = SQLiteDedupStore(SQLiteDatabase(tmp_path))
-    store.resolve([claim(1, anchors=(5,), sketch=b"x")], never_same)
-
-    def broken(first: bytes, second: bytes) -> float:
-        raise ValueError("verifier failed")
-
-    with pytest.raises(ValueError, match="verifier failed"):
-        store.resolve([claim(2), claim(3, anchors=(5,), sketch=b"y")], broken)
-    assert store.story_count() == 1
 
 
 def documents(records: list[dict]) -> list[Document]:
