@@ -10,21 +10,17 @@ An http(s) URL is fetched once instead of reading a file.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
-import urllib.request
-from pathlib import Path
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from newscrawl.commands._page_input import read_page
 from newscrawl.errors import ConfigError
 from newscrawl.extraction import extract_article
 from newscrawl.outlets import registry_from_settings
-
-FETCH_TIMEOUT = 30
 
 
 class Command(ScrapyCommand):
@@ -68,12 +64,5 @@ class Command(ScrapyCommand):
 
     @staticmethod
     def _page(target: str, url: str | None) -> tuple[bytes, str]:
-        if target.startswith(("http://", "https://")):
-            request = urllib.request.Request(target, headers={"User-Agent": "newscrawl extract check"})
-            with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
-                return response.read(), url or response.geturl()
-        path = Path(target)
-        data = path.read_bytes()
-        if path.suffix.lower() == ".gz":
-            data = gzip.decompress(data)
-        return data, url or path.resolve().as_uri()
+        data, page_url, _ = read_page(target, "extract check")
+        return data, url or page_url

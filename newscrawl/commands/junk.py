@@ -10,15 +10,13 @@ picks them itself), and ``--rules FILE`` adds a rules file being drafted on top.
 from __future__ import annotations
 
 import argparse
-import gzip
 import sys
-import urllib.request
-from pathlib import Path
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from newscrawl.commands._page_input import is_url, read_page
 from newscrawl.errors import ConfigError
 from newscrawl.outlets import Outlet, Registry, registry_from_settings
 from newscrawl.pipelines.junk import layered_rules
@@ -33,7 +31,6 @@ from newscrawl.text.junk import (
 )
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
-FETCH_TIMEOUT = 30
 
 
 def body_lines(text: str) -> list[str]:
@@ -96,7 +93,7 @@ class Command(ScrapyCommand):
             if name not in registry.outlets:
                 raise ValueError(f"unknown outlet {name!r}; known: {', '.join(registry.outlets) or 'none'}")
             return registry.outlets[name]
-        return registry.outlet_for_url(target) if _is_url(target) else None
+        return registry.outlet_for_url(target) if is_url(target) else None
 
     @staticmethod
     def _rules(registry: Registry, outlet: Outlet | None, rules_file: str | None) -> JunkRules:
@@ -107,23 +104,10 @@ class Command(ScrapyCommand):
 
     @staticmethod
     def _lines(target: str, outlet: Outlet | None) -> tuple[list[str], str | None]:
-        if _is_url(target):
-            request = urllib.request.Request(target, headers={"User-Agent": "newscrawl junk-rules check"})
-            with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
-                return _extracted(response.read(), response.geturl(), outlet)
-        path = Path(target)
-        data = path.read_bytes()
-        suffixes = [suffix.lower() for suffix in path.suffixes]
-        if suffixes and suffixes[-1] == ".gz":
-            data = gzip.decompress(data)
-            suffixes.pop()
+        data, url, suffixes = read_page(target, "junk-rules check")
         if suffixes and suffixes[-1] in HTML_SUFFIXES:
-            return _extracted(data, path.resolve().as_uri(), outlet)
+            return _extracted(data, url, outlet)
         return body_lines(data.decode("utf-8", errors="replace")), None
-
-
-def _is_url(target: str) -> bool:
-    return target.startswith(("http://", "https://"))
 
 
 def _extracted(html: bytes, url: str, outlet: Outlet | None) -> tuple[list[str], str | None]:

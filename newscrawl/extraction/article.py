@@ -19,25 +19,15 @@ from newscrawl.extraction.page import (
     is_furniture,
     split_caption_credit,
 )
-from newscrawl.extraction.selectors import Match, OutletSelectors, SelectorSpec
+from newscrawl.extraction.selectors import SELECTOR_KEYS, Match, OutletSelectors, SelectorSpec
 from newscrawl.extraction.structured import StructuredData, read_structured_data
 from newscrawl.extraction.text import inline_text, normalize_space, paragraphs
 from newscrawl.text.dates import normalize_date
 from newscrawl.text.urls import absolute_url, strip_tracking
 
-# Fields whose elements are page furniture when they sit inside the body container.
-FIELD_KEYS = (
-    "title",
-    "byline",
-    "author",
-    "published",
-    "modified",
-    "section",
-    "tags",
-    "image",
-    "image_caption",
-    "image_credit",
-)
+# Selectors whose elements are page furniture when they sit inside the body container: every field but
+# the body itself, and what the outlet says to drop.
+FURNITURE_KEYS = SELECTOR_KEYS - {"body"}
 # Selectors whose silence means the outlet's layout changed.
 HEALTH_SELECTOR_KEYS = ("title", "body", "byline", "published")
 # Longer "furniture" is a selector mistake, not a caption or byline: never drop that much text.
@@ -318,8 +308,7 @@ def _image(
 
 def _furniture(outlet: OutletSelectors) -> set[_Element]:
     """Elements the outlet names as other fields or as drop: never body text."""
-    keys = [*FIELD_KEYS, "drop"]
-    return {element for key in keys if key in outlet for element in outlet.elements(key)}
+    return {element for key in FURNITURE_KEYS if key in outlet for element in outlet.elements(key)}
 
 
 def _body(
