@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +22,11 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from newscrawl.feeds import flush_open_feeds
-from newscrawl.spiders.discovery import url_identity
 from newscrawl.store.redis import RedisSeenStore
 from newscrawl.store.seen import SeenRecord, SeenStore, SQLiteSeenStore
 from newscrawl.store.sqlite import SQLiteDatabase
-from newscrawl.text.urls import strip_tracking
+from newscrawl.text.dates import newest_utc
+from newscrawl.text.urls import url_key
 
 logger = logging.getLogger(__name__)
 
@@ -35,21 +34,6 @@ logger = logging.getLogger(__name__)
 # transaction, and a crash repeats at most one batch in the next run.
 BATCH_SIZE = 50
 BATCH_SECONDS = 2.0
-
-
-def utc_version(*dates: str | None) -> str:
-    """The newest of the given ISO dates, in UTC so that versions compare as strings ('' for none)."""
-    newest = ""
-    for value in dates:
-        if not value:
-            continue
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            continue
-        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-        newest = max(newest, parsed.astimezone(UTC).isoformat(timespec="seconds"))
-    return newest
 
 
 def open_seen_store(state_dir: str | Path, redis_url: str | None = None) -> SeenStore:
@@ -72,7 +56,7 @@ class SeenFilter:
         for key, date in candidates:
             if key not in stored:
                 wanted[key] = "new"
-            elif date and utc_version(date) > stored[key]:
+            elif date and newest_utc(date) > stored[key]:
                 wanted[key] = "updated"
         return wanted
 
@@ -107,19 +91,19 @@ class SeenRecorder:
 
     def remember_page(self, response: Response, outlet: str) -> None:
         """A fetched page that yields no item (not HTML, or a duplicate reached by a redirect)."""
-        self._add(response, outlet, response.url, utc_version(response.meta.get("listing_date")), None)
+        self._add(response, outlet, response.url, newest_utc(response.meta.get("listing_date")), None)
 
     def _remember(self, item: Any, response: Response) -> None:
         adapter = ItemAdapter(item)
         dates = (response.meta.get("listing_date"), adapter.get("modified"), adapter.get("published"))
         url = adapter.get("url") or response.url
-        self._add(response, adapter.get("outlet") or "", url, utc_version(*dates), adapter.get("story_id"))
+        self._add(response, adapter.get("outlet") or "", url, newest_utc(*dates), adapter.get("story_id"))
 
     def _add(self, response: Response, outlet: str, url: str, version: str, story_id: str | None) -> None:
         """Record the page under every URL that led to it (the listed one, redirects, the final one)."""
         for seen_as in {*response.meta.get("redirect_urls", []), response.url, url}:
             self.pending.append(
-                SeenRecord(url_identity(strip_tracking(seen_as)), url, outlet, version, story_id)
+                SeenRecord(url_key(seen_as) or seen_as, url, outlet, version, story_id)
             )
         if len(self.pending) >= BATCH_SIZE or time.monotonic() - self.flushed_at >= BATCH_SECONDS:
             self.flush()

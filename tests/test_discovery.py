@@ -13,8 +13,8 @@ from newscrawl.spiders.discovery import (
     looks_like_article,
     parse_listing,
     robots_sitemaps,
-    url_identity,
 )
+from newscrawl.text.urls import url_key
 
 URL_CASES = [
     line.split("\t")
@@ -113,6 +113,6 @@ def test_atom_feed_prefers_the_html_alternate_link() -> None:
     assert listing.entries[0].lastmod == "2024-05-31T08:00:00+00:00"
 
 
-def test_url_identity_folds_variants() -> None:
-    assert url_identity("https://www.a.example/x/") == url_identity("http://a.example/x")
-    assert url_identity("https://a.example/x?id=1") != url_identity("https://a.example/x?id=2")
+def test_url_key_folds_variants() -> None:
+    assert url_key("https://www.a.example/x/") == url_key("http://a.example/x")
+    assert url_key("https://a.example/x?id=1") != url_key("https://a.example/x?id=2")

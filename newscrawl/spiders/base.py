@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 
 from newscrawl import rendering, scaleout
 from newscrawl.extraction import extract_article
+from newscrawl.extraction.selectors import is_xpath
 from newscrawl.incremental import SeenFilter, SeenRecorder
 from newscrawl.items import Article
 from newscrawl.outlets import Outlet
@@ -33,9 +34,8 @@ from newscrawl.spiders.discovery import (
     parse_listing,
     robots_sitemaps,
     same_site,
-    url_identity,
 )
-from newscrawl.text.urls import strip_tracking
+from newscrawl.text.urls import strip_tracking, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -212,8 +212,8 @@ class ArticleSpider(scrapy.Spider):
         page = response.meta.get("page", 1)
         if page < outlet.max_section_pages:
             next_url = self.next_page(outlet, response)
-            if next_url and url_identity(next_url) not in self.seen_listings:
-                self.seen_listings.add(url_identity(next_url))
+            if next_url and _page_key(next_url) not in self.seen_listings:
+                self.seen_listings.add(_page_key(next_url))
                 section = response.meta.get("section", response.url)
                 yield self._request(
                     outlet, next_url, self.parse_section, priority=10, page=page + 1, section=section
@@ -229,7 +229,7 @@ class ArticleSpider(scrapy.Spider):
 
     @staticmethod
     def _select(response: TextResponse, selector: str) -> list[str]:
-        if selector.startswith(("/", "./", "(")):
+        if is_xpath(selector):
             return response.xpath(selector).getall()
         return response.css(selector).getall()
 
@@ -243,7 +243,7 @@ class ArticleSpider(scrapy.Spider):
             if (
                 href.strip()
                 and same_site(url, outlet.base_url)
-                and url_identity(url) != url_identity(response.url)
+                and _page_key(url) != _page_key(response.url)
             ):
                 return url
         return None
@@ -266,7 +266,7 @@ class ArticleSpider(scrapy.Spider):
                 continue
             if from_links_of and not outlet.allow and not self._linked_article(url, from_links_of):
                 continue
-            key = url_identity(url)
+            key = _page_key(url)
             if key in self.seen_articles or key in candidates:
                 continue
             if self._older_than_since(entry):
@@ -346,7 +346,7 @@ class ArticleSpider(scrapy.Spider):
             self.count(outlet, "skipped_not_html")
             self._handled_without_item(response, outlet)
             return
-        final = url_identity(strip_tracking(response.url))
+        final = _page_key(response.url)
         if not self._first_fetch(final):  # two listed URLs redirected to one page
             logger.info("%s: %s was already fetched under another URL; skipped", outlet.name, response.url)
             self._handled_without_item(response, outlet)
@@ -402,3 +402,8 @@ class ArticleSpider(scrapy.Spider):
             )
         else:
             logger.error("%s: %s failed: %s", outlet_name, request.url, failure.getErrorMessage())
+
+
+def _page_key(url: str) -> str:
+    """The key under which URL variants of one page (scheme, ``www.``, slash, tracking, AMP) are one."""
+    return url_key(url) or url

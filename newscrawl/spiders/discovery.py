@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from protego import Protego
 
-from newscrawl.text.dates import normalize_date
+from newscrawl.text.dates import newest_utc, normalize_date
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -36,8 +36,7 @@ class Entry:
     @property
     def newest_date(self) -> str | None:
         """The latest date the listing gives: what ``since`` and revisits compare against."""
-        dates = [d for d in (self.published, self.lastmod) if d]
-        return max(dates) if dates else None
+        return newest_utc(self.published, self.lastmod) or None
 
     def hints(self) -> dict[str, str]:
         """Fields a page may lack that the listing already knows."""
@@ -252,11 +251,3 @@ def same_site(url: str, base_url: str) -> bool:
 
     return host(url) == host(base_url)
 
-
-def url_identity(url: str) -> str:
-    """A key under which variants of one URL (scheme, ``www.``, trailing slash, fragment) are one page."""
-    parts = urlsplit(url)
-    host = parts.netloc.lower()
-    host = host[4:] if host.startswith("www.") else host
-    path = parts.path.rstrip("/") or "/"
-    return f"{host}{path}?{parts.query}" if parts.query else f"{host}{path}"

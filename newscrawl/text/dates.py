@@ -116,3 +116,21 @@ def _parse_printed(text: str) -> datetime | None:
             return dateutil_parser.parse(cleaned, tzinfos=_TZINFOS, fuzzy=True, default=_MIDNIGHT)
         except (ValueError, OverflowError, TypeError):
             return None
+
+
+def newest_utc(*dates: str | None) -> str:
+    """The newest of the given ISO dates, in UTC so that such values compare as strings ('' for none).
+
+    Listings mix offsets (``-05:00``, ``Z``); comparing their raw strings would order them wrongly.
+    """
+    newest = ""
+    for value in dates:
+        if not value:
+            continue
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            continue
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        newest = max(newest, parsed.astimezone(UTC).isoformat(timespec="seconds"))
+    return newest
