@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from lxml.etree import _Element
+from lxml.etree import XPath, _Element
 from lxml.html import HtmlElement
 
 from newscrawl.extraction.document import load_page
@@ -32,7 +32,9 @@ FURNITURE_KEYS = SELECTOR_KEYS - {"body"}
 HEALTH_SELECTOR_KEYS = ("title", "body", "byline", "published")
 # Longer "furniture" is a selector mistake, not a caption or byline: never drop that much text.
 MAX_FURNITURE_CHARS = 1000
-_REL_AUTHOR_XPATH = "//body//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
+# Links with any rel attribute; the "author" token is checked in Python (cheaper than an XPath
+# normalize-space/concat over every link of a long page).
+_LINKS_WITH_REL = XPath("//body//a[@rel]")
 # A body container holding less than this is a selector that missed, not an article; a
 # microdata articleBody that short is a teaser, and the generic fallback reads the page instead.
 MIN_SELECTED_WORDS, MIN_MICRODATA_WORDS = 10, 50
@@ -222,7 +224,8 @@ def _author_links(byline_element: _Element | None, root: HtmlElement, url: str) 
     in_byline = list(byline_element.iter("a")) if byline_element is not None else []
     host = _site_host(url)
     links = []
-    for element in [*in_byline, *root.xpath(_REL_AUTHOR_XPATH)]:
+    rel_author = [a for a in _LINKS_WITH_REL(root) if "author" in (a.get("rel") or "").split()]
+    for element in [*in_byline, *rel_author]:
         link = absolute_url(element.get("href") or "", url)
         if link and _site_host(link) == host:
             links.append(link)
