@@ -11,9 +11,9 @@ def story_text(title: str | None, body: str | None, strip_junk: bool = True) -> 
     """
     if not strip_junk:
         return body or ""  # blank lines and indentation mean nothing to the fingerprints
-    lines = [stripped for line in (body or "").splitlines() if (stripped := line.strip())]
-    if not lines:
+    if not body or body.isspace():
         return ""
-    from newscrawl.text.junk import strip_junk as strip  # imported on first use: it loads rule files
+    from newscrawl.text.junk import story_lines  # imported on first use: it loads rule files
 
-    return "\n".join(strip(lines, title=title or None).kept)
+    lines = [line for line in body.splitlines() if line]  # paragraphs come separated by blank lines
+    return "\n".join(story_lines(lines, title=title or None))

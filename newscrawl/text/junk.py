@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from newscrawl.text.junk_rules import (
+    EXACT_TRIM,
     KINDS,
     JunkRules,
     Rule,
@@ -39,6 +40,7 @@ __all__ = [
     "load_rules_file",
     "split_caption",
     "split_paragraphs",
+    "story_lines",
     "strip_junk",
 ]
 
@@ -82,33 +84,48 @@ class JunkResult:
     original_source: str | None
 
 
-@dataclass(frozen=True)
-class _Line:
-    """A line's text and the features every rule needs, computed once."""
+_Hit = tuple[Rule, re.Match[str]]
 
-    index: int
+
+class _Line(NamedTuple):
+    """A body line: where it stands, its text, its normalized form and what it is made of."""
+
+    number: int  # its place among the input lines
     text: str
-    flat: str
-    key: str
-    words: int
-    ends_sentence: bool
-    has_words: bool
-    folded: str
+    flat: str  # " ".join(text.split()): what rules are written for
+    hits: tuple[_Hit, ...]  # pattern rules firing on it wherever it stands, in rule order
+    bare_length: int  # its exact key is never shorter, so longer lines need no key at all
 
-    @classmethod
-    def of(cls, index: int, text: str) -> _Line:
-        flat = " ".join(text.split())
-        tail = flat.rstrip(CLOSING_MARKS)
-        return cls(
-            index=index,
-            text=text,
-            flat=flat,
-            key=exact_key(flat),
-            words=len(flat.split()),
-            ends_sentence=bool(tail) and tail[-1] in SENTENCE_END,
-            has_words=any(character.isalnum() for character in flat),
-            folded=flat.casefold(),
-        )
+
+def _has_words(flat: str) -> bool:
+    return any(character.isalnum() for character in flat)
+
+
+def _word_count(flat: str) -> int:
+    return flat.count(" ") + 1 if flat else 0
+
+
+def _ends_sentence(flat: str) -> bool:
+    tail = flat.rstrip(CLOSING_MARKS)
+    return bool(tail) and tail[-1] in SENTENCE_END
+
+
+def _make_line(index: int, text: str, flat: str, hits: tuple[_Hit, ...]) -> _Line:
+    return _Line(index, text, flat, hits, len(flat.strip(EXACT_TRIM)))
+
+
+# Distinct line texts whose pattern hits are kept per rule set (a few MB at most).
+LINE_MEMO_SIZE = 50_000
+
+
+def _memo_hits(text: str, flat: str, rules: JunkRules) -> tuple[_Hit, ...]:
+    memo = rules.line_memo
+    hits = memo.get(text)
+    if hits is None:
+        if len(memo) >= LINE_MEMO_SIZE:
+            memo.clear()  # a bounded memo: clearing now and then keeps the hot lines cheaply
+        hits = memo[text] = _pattern_hits(flat, rules)
+    return hits
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -124,19 +141,9 @@ def strip_junk(lines: list[str], rules: JunkRules | None = None, *, title: str |
     headline repeated in the body. Kept lines are returned as given (``split_paragraphs``
     trims them); blank ones are skipped.
     """
-    rules = rules if rules is not None else default_rules()
-    title_key = exact_key(title) if title else None
-    remaining = [_Line.of(index, text) for index, text in enumerate(lines) if text.strip()]
-    labels: dict[int, LineLabel] = {}
-    hits: dict[int, list[_Hit]] = {}  # pattern matches do not depend on position: run them once a line
-    while True:
-        found = _classify(remaining, rules, title_key, hits)
-        if not found:
-            break
-        labels.update(found)
-        remaining = [line for line in remaining if line.index not in found]
-    for line in remaining:
-        labels[line.index] = LineLabel(line.index, line.text, STORY)
+    story, labels = _label_junk(lines, rules, title)
+    for index, text in story:
+        labels[index] = LineLabel(index, text, STORY)
     ordered = [labels[index] for index in sorted(labels)]
     kept = [label.text for label in ordered if label.kind == STORY]
     removed = [label for label in ordered if label.kind != STORY]
@@ -152,32 +159,101 @@ def strip_junk(lines: list[str], rules: JunkRules | None = None, *, title: str |
     )
 
 
+def story_lines(lines: list[str], rules: JunkRules | None = None, *, title: str | None = None) -> list[str]:
+    """The lines ``strip_junk`` keeps, without labelling every line (what fingerprinting needs)."""
+    return [text for _, text in _label_junk(lines, rules, title)[0]]
+
+
+def _label_junk(
+    lines: list[str], rules: JunkRules | None, title: str | None
+) -> tuple[list[tuple[int, str]], dict[int, LineLabel]]:
+    """The story lines left (index, text) and a label for every junk line.
+
+    Most bodies hold no junk at all; one RE2 scan of the whole body and a length test per line
+    prove that before any per-line work. Otherwise the passes repeat to a fixed point.
+    """
+    rules = rules if rules is not None else default_rules()
+    title_key = exact_key(title) if title else None
+    present, flats = list(enumerate(lines)), lines
+    screened = _screen(lines, rules)
+    if screened is None:  # not normalized: normalize (dropping blank lines) and screen again
+        present = [(index, text) for index, text in enumerate(lines) if text.strip()]
+        flats = [" ".join(text.split()) for _, text in present]
+        screened = _screen(flats, rules)
+    if not screened and not _may_be_exact(flats, rules, title_key):
+        return present, {}
+    remaining = [
+        _make_line(index, text, flat, _memo_hits(text, flat, rules) if screened else ())
+        for (index, text), flat in zip(present, flats, strict=True)
+    ]
+    labels: dict[int, LineLabel] = {}
+    while True:
+        found = _classify(remaining, rules, title_key)
+        if not found:
+            return [(line.number, line.text) for line in remaining], labels
+        labels.update(found)
+        remaining = [line for line in remaining if line.number not in found]
+
+
+def _screen(lines: list[str], rules: JunkRules) -> bool | None:
+    """Whether a pattern rule may fire on any line (None: the lines need normalizing first)."""
+    if not lines:
+        return False
+    for layer in rules.screens:
+        found = layer.screen.screen_lines(lines)
+        if found is not False:
+            return found
+    return False
+
+
+def _may_be_exact(flats: list[str], rules: JunkRules, title_key: str | None) -> bool:
+    """Whether a line is an exact-rule line or the headline (the only other ways a line is junk
+    before the context rules, which act only around junk).
+
+    A line's exact key is its trimmed text case-folded: as long as the trimmed text if that is
+    ASCII, at least as long otherwise, so most lines are ruled out by length alone.
+    """
+    lengths = rules.exact_lengths | {len(title_key) if title_key else -1}
+    limit = max(lengths)
+    for flat in flats:
+        bare = len(flat.strip(EXACT_TRIM))
+        if bare in lengths or (bare <= limit and not flat.isascii()):
+            key = exact_key(flat)
+            if key in rules.exact_index or key == title_key:
+                return True
+    return False
+
+
 def split_caption(text: str, rules: JunkRules | None = None) -> tuple[str | None, str | None]:
     """Split an image caption into (caption, credit), e.g. ``"Jane Doe | Facebook/Jane Doe"``.
 
     For captions found outside the body (a figcaption); text no credit rule recognises
     is all caption.
     """
-    line = _Line.of(0, text.strip())
+    rules = rules if rules is not None else default_rules()
+    flat = " ".join(text.split())
+    line = _make_line(0, text.strip(), flat, _pattern_hits(flat, rules))
     if not line.flat:
         return None, None
-    label = _match_rules(line, 0, 1, rules if rules is not None else default_rules(), {})
+    label = _match_rules(line, 0, 1, rules)
     if label is None or label.kind not in ("caption", "credit"):
         return line.text, None
     return label.caption, label.credit
 
 
-def _classify(
-    lines: list[_Line], rules: JunkRules, title_key: str | None, hits: dict[int, list[_Hit]]
-) -> dict[int, LineLabel]:
+def _classify(lines: list[_Line], rules: JunkRules, title_key: str | None) -> dict[int, LineLabel]:
     """One pass over the current lines: rule matches, then widget blocks, then lead and tail chrome."""
     total = len(lines)
     found: list[LineLabel | None] = []
+    title_length = len(title_key) if title_key else -1
+    exact_limit = rules.longest_exact
     for position, line in enumerate(lines):
-        if title_key and line.key == title_key:
-            found.append(LineLabel(line.index, line.text, "headline", "title"))
+        if not line.hits and line.bare_length > exact_limit and line.bare_length > title_length:
+            found.append(None)  # the common story line: nothing to look up
+        elif line.bare_length <= title_length and exact_key(line.flat) == title_key:
+            found.append(LineLabel(line.number, line.text, "headline", "title"))
         else:
-            found.append(_match_rules(line, position, total, rules, hits))
+            found.append(_match_rules(line, position, total, rules))
     _claim_blocks(lines, found, rules)
     if rules.lead_chrome:
         _claim_header(lines, found)
@@ -189,65 +265,50 @@ def _classify(
     return {label.index: label for label in found if label is not None}
 
 
-_Hit = tuple[Rule, re.Match[str]]
-# Distinct lines whose pattern results are kept (about 20 MB at most).
-LINE_MEMO_SIZE = 50_000
-
-
-def _match_rules(
-    line: _Line, position: int, total: int, rules: JunkRules, hits: dict[int, list[_Hit]]
-) -> LineLabel | None:
-    exact = rules.exact_index.get(line.key)
-    if exact is not None and _applies(exact, line, position, total):
-        return LineLabel(line.index, line.text, exact.kind, exact.name)
-    if line.index not in hits:
-        hits[line.index] = _pattern_hits(line, rules)
-    for rule, match in hits[line.index]:
+def _match_rules(line: _Line, position: int, total: int, rules: JunkRules) -> LineLabel | None:
+    if line.bare_length <= rules.longest_exact:
+        exact = rules.exact_index.get(exact_key(line.flat))
+        if exact is not None and _applies(exact, line.flat, position, total):
+            return LineLabel(line.number, line.text, exact.kind, exact.name)
+    for rule, match in line.hits:
         if rule.where_allowed(position, total):
             return _label_from_match(line, rule, match)
     return None
 
 
-def _pattern_hits(line: _Line, rules: JunkRules) -> list[_Hit]:
-    """Every pattern rule that fires on the line wherever it stands, in rule order (memoized by text)."""
-    memo = rules.line_memo
-    key = f"{line.words}|{line.ends_sentence}|{line.flat}"
-    found = memo.get(key)
-    if found is None:
-        if len(memo) >= LINE_MEMO_SIZE:
-            memo.clear()  # a bounded memo: clearing now and then keeps the hot lines cheaply
-        found = memo[key] = _search_patterns(line, rules)
-    return found
+def _pattern_hits(flat: str, rules: JunkRules) -> tuple[_Hit, ...]:
+    """Every pattern rule that fires on the line wherever it stands, in rule order.
 
-
-def _search_patterns(line: _Line, rules: JunkRules) -> list[_Hit]:
-    found = []
-    fragment = not line.ends_sentence
-    by_length = rules.rules_by_length
-    for rule in by_length[min(line.words, len(by_length) - 1)]:
-        if rule.fragment is not None and rule.fragment != fragment:
+    The RE2 screens name the few patterns that may match; only those run. Of a rule's patterns
+    the first that matches decides (its ``unless`` may still veto the rule).
+    """
+    found: list[_Hit] = []
+    for layer in rules.screens:
+        candidates = layer.screen.candidates(flat)
+        if not candidates:
             continue
-        for pattern, needs in zip(rule.patterns, rule.needs, strict=True):
-            if needs is not None and not _contains_any(line.folded, needs):
+        decided: set[str] = set()
+        words, fragment = _word_count(flat), not _ends_sentence(flat)
+        for index in sorted(candidates):
+            rule, pattern = layer.screened[index]
+            if rule.name in decided or rules.by_name.get(rule.name) is not rule:
+                continue  # decided already, or disabled / replaced in this combination
+            if not rule.shape_allowed(words, fragment):
                 continue
-            match = pattern.search(line.flat)
+            match = pattern.search(flat)
             if match is None:
                 continue
-            if rule.unless is None or not rule.unless.search(line.flat):
+            decided.add(rule.name)
+            if rule.unless is None or not rule.unless.search(flat):
                 found.append((rule, match))
-            break
-    return found
+    if len(found) > 1 and len(rules.screens) > 1:
+        found.sort(key=lambda hit: rules.order[hit[0].name])
+    return tuple(found)
 
 
-def _contains_any(text: str, parts: tuple[str, ...]) -> bool:
-    for part in parts:  # noqa: SIM110 - a plain loop is measurably cheaper than any() over a generator
-        if part in text:
-            return True
-    return False
-
-
-def _applies(rule: Rule, line: _Line, position: int, total: int) -> bool:
-    return rule.where_allowed(position, total) and rule.shape_allowed(line.words, not line.ends_sentence)
+def _applies(rule: Rule, flat: str, position: int, total: int) -> bool:
+    fragment = not _ends_sentence(flat)
+    return rule.where_allowed(position, total) and rule.shape_allowed(_word_count(flat), fragment)
 
 
 def _label_from_match(line: _Line, rule: Rule, match: re.Match[str]) -> LineLabel:
@@ -259,7 +320,7 @@ def _label_from_match(line: _Line, rule: Rule, match: re.Match[str]) -> LineLabe
         credit = line.text.strip()
     source = groups.get("source")
     return LineLabel(
-        line.index,
+        line.number,
         line.text,
         rule.kind,
         rule.name,
@@ -276,7 +337,7 @@ def _clean(value: Any) -> str | None:
 
 
 def _is_fragment(line: _Line, rules: JunkRules) -> bool:
-    return not line.ends_sentence and line.words <= rules.fragment_max_words
+    return not _ends_sentence(line.flat) and _word_count(line.flat) <= rules.fragment_max_words
 
 
 def _claim_blocks(lines: list[_Line], found: list[LineLabel | None], rules: JunkRules) -> None:
@@ -293,7 +354,7 @@ def _claim_blocks(lines: list[_Line], found: list[LineLabel | None], rules: Junk
                 continue
             if not _is_fragment(lines[following], rules):
                 break
-            found[following] = LineLabel(lines[following].index, lines[following].text, rule.kind, rule.name)
+            found[following] = LineLabel(lines[following].number, lines[following].text, rule.kind, rule.name)
             claimed += 1
 
 
@@ -307,7 +368,7 @@ def _claim_header(lines: list[_Line], found: list[LineLabel | None]) -> None:
     for position in range(marks[-1] if marks else 0):
         if found[position] is None:
             line = lines[position]
-            found[position] = LineLabel(line.index, line.text, "headline", "lead-chrome")
+            found[position] = LineLabel(line.number, line.text, "headline", "lead-chrome")
 
 
 def _claim_chrome(
@@ -338,8 +399,8 @@ def _claim_chrome(
         return
     reach = len(zone) if not outward_only else junk_positions[-1]
     for step, position in enumerate(zone):
-        if found[position] is None and (step < reach or not lines[position].has_words):
-            found[position] = LineLabel(lines[position].index, lines[position].text, kind, rule_name)
+        if found[position] is None and (step < reach or not _has_words(lines[position].flat)):
+            found[position] = LineLabel(lines[position].number, lines[position].text, kind, rule_name)
 
 
 def _lead_image(labels: list[LineLabel]) -> tuple[str | None, str | None]:

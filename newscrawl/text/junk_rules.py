@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.errors import ConfigError
-from newscrawl.text.regex_literals import required_literals
+from newscrawl.text.regex_screen import PatternScreen
 
 DEFAULT_RULES_FILE = Path(__file__).resolve().parents[2] / "settings" / "junk" / "default.toml"
 
@@ -82,8 +82,6 @@ class Rule:
     origin: str
     exact: frozenset[str] = frozenset()
     patterns: tuple[re.Pattern[str], ...] = ()
-    # Per pattern: literals one of which a line must contain (case-folded) for it to match, or None.
-    needs: tuple[tuple[str, ...] | None, ...] = ()
     unless: re.Pattern[str] | None = None
     first: int | None = None
     last: int | None = None
@@ -125,6 +123,8 @@ class JunkRules:
     disable: frozenset[str] = frozenset()
     structure: Structure = field(default_factory=Structure)
     macros: Mapping[str, str] = field(default_factory=dict)
+    # The loaded sets a combined set was made of (empty for a loaded set): their screens are reused.
+    layers: tuple[JunkRules, ...] = ()
 
     @cached_property
     def exact_index(self) -> dict[str, Rule]:
@@ -140,30 +140,41 @@ class JunkRules:
         return {rule.name: rule for rule in self.rules}
 
     @cached_property
-    def pattern_rules(self) -> tuple[Rule, ...]:
-        return tuple(rule for rule in self.rules if rule.patterns)
+    def longest_exact(self) -> int:
+        return max(self.exact_lengths, default=0)
 
     @cached_property
-    def rules_by_length(self) -> tuple[tuple[Rule, ...], ...]:
-        """Pattern rules whose word bounds admit a line of N words, for every N up to the largest bound.
+    def exact_lengths(self) -> frozenset[int]:
+        return frozenset(map(len, self.exact_index))
 
-        Longer lines use the last entry. Story paragraphs are longer than most junk rules allow, so
-        this drops most rules before any per-line work.
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """A rule's rank: when several fire on a line, the earliest names its kind."""
+        return {rule.name: rank for rank, rule in enumerate(self.rules)}
+
+    @cached_property
+    def screen(self) -> PatternScreen:
+        """This set's own patterns in one RE2 screen (see ``screens``)."""
+        return PatternScreen([pattern for _, pattern in self.screened])
+
+    @cached_property
+    def screened(self) -> tuple[tuple[Rule, re.Pattern[str]], ...]:
+        """Every (rule, pattern) pair, in the order of the screen's pattern indexes."""
+        return tuple((rule, pattern) for rule in self.rules for pattern in rule.patterns)
+
+    @cached_property
+    def screens(self) -> tuple[JunkRules, ...]:
+        """The loaded sets whose screens cover this set's patterns.
+
+        A screen costs a fraction of a second to build, so a combined set reuses the screens of
+        the layers it was made of (the defaults' is built once for every outlet); rules those
+        screens propose that this set disabled or replaced are skipped by the caller.
         """
-        bounds = [rule.max_words for rule in self.pattern_rules if rule.max_words is not None]
-        longest = max([*bounds, *(rule.min_words or 0 for rule in self.pattern_rules)], default=0) + 1
-        return tuple(
-            tuple(
-                rule
-                for rule in self.pattern_rules
-                if rule.shape_allowed(words, False) or rule.shape_allowed(words, True)
-            )
-            for words in range(longest + 1)
-        )
+        return self.layers or (self,)
 
     @cached_property
     def line_memo(self) -> dict[str, Any]:
-        """Pattern results per line text: syndicated copies and network widgets repeat lines verbatim."""
+        """What was learnt of each line text: syndicated copies and network widgets repeat lines verbatim."""
         return {}
 
     @property
@@ -185,6 +196,8 @@ def combine_rules(*layers: JunkRules) -> JunkRules:
     The specific layer's rules come first, a name reused in a specific layer replaces
     the general rule, and ``disable`` in a layer removes rules of the layers before it.
     """
+    if len(layers) == 1:
+        return layers[0]  # nothing to layer: keep its compiled screen and memo
     chosen: list[Rule] = []
     seen: set[str] = set()
     disabled: set[str] = set()
@@ -204,7 +217,8 @@ def combine_rules(*layers: JunkRules) -> JunkRules:
         }
         structure = replace(structure, **overrides)
         macros.update(layer.macros)
-    return JunkRules(rules=tuple(chosen), structure=structure, macros=macros)
+    bases = tuple(base for layer in layers for base in layer.screens)
+    return JunkRules(rules=tuple(chosen), structure=structure, macros=macros, layers=bases)
 
 
 class _Reader:
@@ -312,7 +326,6 @@ def _read_rule(data: Any, origin: str, prefix: str, macros: Mapping[str, str]) -
         origin=origin,
         exact=frozenset(exact_key(line) for line in exact),
         patterns=patterns,
-        needs=tuple(required_literals(pattern) for pattern in patterns),
         unless=unless,
         first=reader.count("first", 1),
         last=reader.count("last", 1),

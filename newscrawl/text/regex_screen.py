@@ -1,0 +1,319 @@
+"""Which of many regular expressions can match a line, decided in one pass of RE2.
+
+Junk rules are dozens of Python regexes tried on every body line, and almost every story line
+matches none of them; trying them one by one cost most of the junk stage's time. A
+``PatternScreen`` translates each pattern into RE2 syntax and compiles them all into one RE2
+set (an automaton that reports every pattern matching a text in one linear scan). The screen
+answers "which patterns *may* match": the translation only ever widens a pattern (an assertion
+RE2 lacks is dropped or loosened, never guessed), so a pattern the screen rules out cannot
+match, and Python's ``re`` still decides every candidate. A pattern that cannot be translated
+is always a candidate.
+
+Texts are lines without newlines. The translation keeps every pattern inside one line (``^``
+and ``$`` become line anchors, nothing matches a newline), so a whole body, its lines joined by
+newlines, is screened in one call too: no candidate there means none on any of its lines.
+
+Why the translation is a superset:
+
+* Lookarounds, ``\\b``, ``\\B``, possessive and atomic groups only restrict a match, so they
+  are dropped (a lookahead followed only by ``.*`` becomes its own content instead, which is
+  both a necessary condition and selective). A back-reference becomes "any text".
+* RE2's ``\\w``, ``\\d`` and ``\\s`` are ASCII; Python's are Unicode, so they are spelled out as
+  the code point ranges this Python's own ``re`` gives them (RE2's Unicode tables may be of
+  another Unicode version).
+* RE2 ignores case by Unicode's case-folding orbits, Python by simple lowercase: letters Python
+  also matches (it takes "İ" for "i") are added.
+* A class RE2 cannot express exactly (a negated category inside a set) becomes "any character".
+"""
+
+from __future__ import annotations
+
+import re
+from _sre import unicode_tolower as sre_lower  # the simple lowercase ``re`` compares under IGNORECASE
+from collections.abc import Sequence
+from functools import cache
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parser  # type: ignore[attr-defined]
+from re._casefix import _EXTRA_CASES
+from typing import Any
+
+import re2
+
+_ANY_CHARACTER = r"[^\n]"
+_ANY_TEXT = r"[^\n]*"
+# A line starts after a newline or at the text's start, and ends before a newline or at its end;
+# spelled with the newline itself because RE2's automaton is many times slower with (?m) anchors.
+_LINE_START, _LINE_END = r"(?:\A|\n)", r"(?:\n|\z)"
+_EXACT_REPEAT = 1  # counted repeats up to this stay exact
+_RANGE_FOLD_LIMIT = 4096  # a longer range under IGNORECASE gets every extra case letter
+_REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
+# The DFA's memory: generous, because a set that runs out of it reports no match at all.
+_MAX_MEMORY = 256 << 20
+
+
+@cache
+def _python_class(category: str) -> str:
+    """The code points Python's ``re`` puts in ``category`` (``\\w``, ``\\d``, ``\\s``) as RE2 ranges."""
+    runs = []
+    for match in re.finditer(category + "+", _every_character()):
+        low, high = _code_point(match.start()), _code_point(match.end() - 1)
+        runs.append(_char(low) if low == high else f"{_char(low)}-{_char(high)}")
+    return "".join(runs)
+
+
+@cache
+def _every_character() -> str:
+    """Every code point but the surrogates (no UTF-8 form) and the newline (which separates lines):
+    U+0000-0009, then U+000B-D7FF, then U+E000 on. The two gaps are bridged by a NUL, which no
+    class of ours contains, so no run found in this text spans a gap."""
+    return "".join(map(chr, range(0x0A))) + "\0" + "".join(map(chr, range(0x0B, 0xD800))) + "\0" + "".join(
+        map(chr, range(0xE000, 0x110000))
+    )
+
+
+def _code_point(position: int) -> int:
+    """The code point at ``position`` of ``_every_character()`` (positions below U+D800 are their own)."""
+    return position if position < 0xD800 else position - 0xD801 + 0xE000
+
+
+_CATEGORIES = {
+    sre.CATEGORY_WORD: (r"\w", False),
+    sre.CATEGORY_NOT_WORD: (r"\w", True),
+    sre.CATEGORY_DIGIT: (r"\d", False),
+    sre.CATEGORY_NOT_DIGIT: (r"\d", True),
+    sre.CATEGORY_SPACE: (r"\s", False),
+    sre.CATEGORY_NOT_SPACE: (r"\s", True),
+}
+
+
+class Untranslatable(ValueError):
+    """A construct the translation does not know: the pattern stays unscreened."""
+
+
+def translate(pattern: re.Pattern[str]) -> str:
+    """An RE2 pattern that matches a line wherever ``pattern`` does, and never across a newline."""
+    parsed = list(sre_parser.parse(pattern.pattern, pattern.flags))
+    flags = _flags(pattern.flags & re.IGNORECASE)  # dot-all and multi-line mean nothing in one line
+    return (f"(?{flags})" if flags else "") + _sequence(parsed, bool(pattern.flags & re.IGNORECASE))
+
+
+def _sequence(items: list[tuple[Any, Any]], fold: bool) -> str:
+    """``fold``: case is ignored here (the IGNORECASE flag, or a scoped ``(?i:...)``)."""
+    parts: list[str] = []
+    for position, (op, argument) in enumerate(items):
+        if op is sre.ASSERT and argument[0] == 1 and _matches_anything(items[position + 1 :]):
+            # "(?=X).*": nothing else constrains the match, so X itself is the condition.
+            return "".join(parts) + _sequence(list(argument[1]), fold)
+        parts.append(_item(op, argument, fold))
+    return "".join(parts)
+
+
+def _matches_anything(items: list[tuple[Any, Any]]) -> bool:
+    """True for a tail that any text satisfies (only further lookaheads and ``.*``)."""
+    for op, argument in items:
+        if op is sre.ASSERT and argument[0] == 1:
+            continue
+        if op in _REPEATS and argument[0] == 0 and [entry[0] for entry in argument[2]] == [sre.ANY]:
+            continue
+        return False
+    return True
+
+
+def _item(op: Any, argument: Any, fold: bool) -> str:
+    if op is sre.LITERAL:
+        extras = _case_extras(argument) if fold else ""
+        return f"[{_char(argument)}{extras}]" if extras else _char(argument)
+    if op is sre.NOT_LITERAL:
+        return f"[^{_char(argument)}\\n]"
+    if op is sre.ANY:
+        return _ANY_CHARACTER
+    if op is sre.IN:
+        return _char_set(argument, fold)
+    if op is sre.BRANCH:
+        return "(?:" + "|".join(_sequence(list(branch), fold) for branch in argument[1]) + ")"
+    if op is sre.SUBPATTERN:
+        _, added, removed, body = argument
+        inner = _sequence(list(body), (fold or bool(added & re.I)) and not removed & re.I)
+        added, removed = _flags(added & re.I), _flags(removed & re.I)
+        return f"(?{added}{'-' + removed if removed else ''}:{inner})"
+    if op is sre.ATOMIC_GROUP:
+        return f"(?:{_sequence(list(argument), fold)})"
+    if op in _REPEATS:
+        minimum, maximum, body = argument
+        return _repeat(minimum, maximum, body, fold)
+    if op is sre.AT:
+        return _anchor(argument)
+    if op in (sre.ASSERT, sre.ASSERT_NOT):
+        return ""
+    if op is sre.GROUPREF:
+        return _ANY_TEXT
+    if op is sre.GROUPREF_EXISTS:
+        _, yes, no = argument
+        return f"(?:{_sequence(list(yes), fold)}|{_sequence(list(no), fold) if no else ''})"
+    raise Untranslatable(f"no RE2 form for {op}")
+
+
+def _flags(value: int) -> str:
+    return "".join(letter for flag, letter in ((re.I, "i"), (re.S, "s"), (re.M, "m")) if value & flag)
+
+
+def _repeat(minimum: int, maximum: Any, body: Any, fold: bool) -> str:
+    """Counted repeats are loosened: ``x{3,80}`` becomes ``x{2,}``.
+
+    Each count is a copy of its body in RE2's automaton, and copies active from many start
+    positions at once multiply its states until its cache thrashes (measured: ten times slower).
+    """
+    inner = f"(?:{_sequence(list(body), fold)})"
+    if maximum is not sre.MAXREPEAT and maximum <= _EXACT_REPEAT:
+        return inner + f"{{{minimum},{maximum}}}"
+    least = min(minimum, _EXACT_REPEAT)
+    return inner + ("*" if least == 0 else "+" if least == 1 else f"{{{least},}}")
+
+
+def _anchor(where: Any) -> str:
+    if where in (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING, sre.AT_BEGINNING_LINE):
+        return _LINE_START
+    if where in (sre.AT_END, sre.AT_END_STRING, sre.AT_END_LINE):
+        return _LINE_END
+    return ""  # \\b and \\B: Python's are Unicode-aware, RE2's ASCII-only; dropped
+
+
+def _char(code: int) -> str:
+    character = chr(code)
+    return character if character.isascii() and character.isalnum() else f"\\x{{{code:x}}}"
+
+
+def _char_set(items: list[tuple[Any, Any]], fold: bool) -> str:
+    negated = bool(items) and items[0][0] is sre.NEGATE
+    members = items[1:] if negated else items
+    if len(members) == 1 and members[0][0] is sre.CATEGORY and members[0][1] in _CATEGORIES:
+        category, complement = _CATEGORIES[members[0][1]]
+        if complement != negated:
+            return f"[^{_python_class(category)}\\n]"
+        return f"[{_python_class(category)}]"
+    parts = []
+    for op, argument in members:
+        if op is sre.LITERAL:
+            parts.append(_char(argument) + (_case_extras(argument) if fold and not negated else ""))
+        elif op is sre.RANGE:
+            low, high = argument
+            parts.append(f"{_char(low)}-{_char(high)}")
+            if fold and not negated:
+                parts.append(_range_case_extras(low, high))
+        elif op is sre.CATEGORY and argument in _CATEGORIES and not _CATEGORIES[argument][1]:
+            parts.append(_python_class(_CATEGORIES[argument][0]))
+        else:
+            return _ANY_CHARACTER  # e.g. [\W\d]: wider is allowed, narrower is not
+    return f"[^{''.join(parts)}\\n]" if negated else f"[{''.join(parts)}]"
+
+
+@cache
+def _case_groups() -> dict[int, frozenset[int]]:
+    """Python's IGNORECASE classes: code points with the same simple lowercase, plus ``re``'s extra cases.
+
+    RE2 folds case by Unicode's case-folding orbits, which differ for a few letters (Python
+    matches "İ" to "i", RE2 does not), so the translation adds what Python would match.
+    """
+    members: dict[int, set[int]] = {}
+    for point in range(0x110000):
+        lower = sre_lower(point)
+        if lower != point:
+            members.setdefault(lower, {lower}).add(point)
+    for lower, others in _EXTRA_CASES.items():
+        for other in others:
+            joined = members.setdefault(lower, {lower}) | members.setdefault(other, {other})
+            for point in joined:
+                if point in members:
+                    members[point] = joined
+    groups: dict[int, frozenset[int]] = {}
+    for lower, group in members.items():
+        for point in group | {lower}:
+            groups[point] = frozenset(group | {lower})
+    return groups
+
+
+@cache
+def _case_extras(code: int) -> str:
+    """Characters Python's IGNORECASE matches to ``code`` that RE2's ``(?i)`` does not, as class members."""
+    group = _case_groups().get(sre_lower(code), frozenset())
+    needed = [
+        point
+        for point in sorted(group)
+        if point != code and not re2.fullmatch(f"(?i){_char(code)}", chr(point))
+    ]
+    return "".join(_char(point) for point in needed)
+
+
+def _range_case_extras(low: int, high: int) -> str:
+    if high - low > _RANGE_FOLD_LIMIT:
+        return "".join(_case_extras(point) for point in sorted(_case_groups()) if point > 0x7F)
+    return "".join(_case_extras(point) for point in range(low, high + 1))
+
+
+_IRREGULAR = -1  # the owner of the set's spacing check
+
+
+@cache
+def _irregular_spacing() -> str:
+    """What ``" ".join(line.split())`` would change, in RE2: a blank, padded or oddly spaced line."""
+    space = _python_class(r"\s")  # newline excluded
+    other = _python_class(r"[^\S ]")
+    return (
+        f"{_LINE_START}{_LINE_END}|{_LINE_START}[{space}]|[{space}]{_LINE_END}|[{space}][{space}]|[{other}]"
+    )
+
+
+class PatternScreen:
+    """Candidates among ``patterns`` for a line: a superset of the ones that match it."""
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        options = re2.Options()
+        options.max_mem = _MAX_MEMORY
+        options.log_errors = False
+        self._set = re2.Set.SearchSet(options)
+        self._owners: list[int] = []
+        always = []
+        for index, pattern in enumerate(patterns):
+            try:
+                self._set.Add(translate(pattern))
+            except (Untranslatable, re2.error):
+                always.append(index)
+                continue
+            self._owners.append(index)
+        self._set.Add(_irregular_spacing())
+        self._owners.append(_IRREGULAR)
+        self._set.Compile()
+        self.unscreened = frozenset(always)
+        self.everything = frozenset(range(len(patterns)))
+
+    def candidates(self, line: str) -> frozenset[int]:
+        """Indexes of the patterns that may match ``line`` (as ``re.search`` would)."""
+        try:
+            encoded = line.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: not UTF-8, so RE2 cannot judge the text
+            return self.everything
+        hits = self._set.Match(encoded)
+        if not hits:
+            return self.unscreened
+        return self.unscreened | {self._owners[hit] for hit in hits if self._owners[hit] != _IRREGULAR}
+
+    def screen_lines(self, lines: Sequence[str]) -> bool | None:
+        """Whether any pattern may match any of ``lines``, decided in one scan of them all.
+
+        None when the lines are not normalized (a blank or padded line, a newline inside one,
+        whitespace other than single spaces): patterns are written for ``" ".join(line.split())``,
+        so normalize the lines and ask again. The same scan answers both questions.
+        """
+        joined = "\n".join(lines)
+        if not joined or joined.count("\n") != len(lines) - 1:
+            return None
+        try:
+            hits = self._set.Match(joined.encode("utf-8"))
+        except UnicodeEncodeError:
+            return True
+        if not hits:
+            return bool(self.unscreened)
+        owners = {self._owners[hit] for hit in hits}
+        if _IRREGULAR in owners:
+            return None
+        return True
