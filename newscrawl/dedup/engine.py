@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from newscrawl.dedup.fingerprint import fingerprint_batch, word_hashes_batch
+from newscrawl.dedup.fingerprint import fingerprint_batch, headline_batch, word_hashes_batch
 from newscrawl.dedup.story_text import story_text
 from newscrawl.dedup.urlkey import is_article_key, story_key, url_key
 from newscrawl.dedup.verify import MIN_STORY_TOKENS, TITLE_GUARD_TOKENS, Sketch, serialized_similarity
@@ -60,8 +60,8 @@ def prepare(documents: Sequence[Document], strip_junk: bool = True) -> list[Prep
     """
     titles = [doc.title or "" for doc in documents]
     texts = [story_text(doc.title, doc.body, strip_junk and not doc.cleaned) for doc in documents]
-    both = fingerprint_batch(texts + titles)  # one batch: numpy's per-call overhead counts
-    fingerprints, headlines = both[: len(documents)], both[len(documents) :]
+    fingerprints = fingerprint_batch(texts)
+    headlines = headline_batch(titles)
     title_words = word_hashes_batch(titles)
     prepared = []
     for document, fingerprint, headline, words in zip(
@@ -73,10 +73,8 @@ def prepare(documents: Sequence[Document], strip_junk: bool = True) -> list[Prep
             keys.append(fingerprint.exact)
         sketch = b""
         if comparable:
-            headline_shape = headline.shapes[0] if headline.shapes else 0
-            sketch = Sketch(
-                fingerprint.rows, fingerprint.shapes, headline.rows[:1], headline_shape, words
-            ).to_bytes()
+            row, shape = headline
+            sketch = Sketch(fingerprint.rows, fingerprint.shapes, row, shape, words).to_bytes()
         founding_key = keys[0] if keys else fingerprint.exact or story_key("title", document.title or "")
         claim = Claim(
             url=document.url or document.canonical_url or "",

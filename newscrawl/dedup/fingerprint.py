@@ -16,8 +16,10 @@ article; see benchmarks/dedup_speed.py).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -228,9 +230,17 @@ def fingerprint_batch(texts: Sequence[str]) -> list[Fingerprint]:
     return _fingerprint_chunk(texts)
 
 
-def _fingerprint_chunk(texts: Sequence[str]) -> list[Fingerprint]:
-    if not texts:
-        return []
+class _Sentences(NamedTuple):
+    """Per-sentence arrays of a chunk of texts; sentences of text i are [bounds[i], bounds[i + 1])."""
+
+    rows: np.ndarray  # SENTENCE_ROW
+    hashes: np.ndarray  # full 64-bit sentence hashes
+    lengths: np.ndarray  # tokens per sentence
+    bounds: np.ndarray
+    shapes: list[int]
+
+
+def _sentences(texts: Sequence[str]) -> _Sentences:
     joined, classes, token_starts, token_ends = _tokenize(texts)
 
     # A sentence ends at a line break, or at a space after . ! ? and up to three closing-quote bytes.
@@ -264,12 +274,8 @@ def _fingerprint_chunk(texts: Sequence[str]) -> list[Fingerprint]:
 
     document_of_sentence = np.searchsorted(document_ends, token_starts[first_tokens])
     sentence_bounds = np.searchsorted(document_of_sentence, np.arange(len(texts) + 1))
-    exact_hashes = _document_hashes(sentence_hashes, sentence_bounds)
-    simhashes = _simhashes(sentence_hashes, lengths, sentence_bounds)
-
-    full32 = (sentence_hashes & _MASK32).astype(np.uint32)
-    rows = np.empty(len(full32), dtype=SENTENCE_ROW)
-    rows["sentence"] = full32
+    rows = np.empty(len(sentence_hashes), dtype=SENTENCE_ROW)
+    rows["sentence"] = (sentence_hashes & _MASK32).astype(np.uint32)
     skeletons = (skeleton_hashes & _SKELETON_MASK) | _U64(SKELETON_PRESENT)
     skeletons |= (facts_per_sentence > 0).astype(_U64) * _U64(SKELETON_HAS_FACTS)
     rows["skeleton"] = np.where(blanks_per_sentence > 0, skeletons, _U64(0))
@@ -277,7 +283,16 @@ def _fingerprint_chunk(texts: Sequence[str]) -> list[Fingerprint]:
     shapes = _sentence_shapes(
         token_hashes, token_ends - token_starts, blanked, lengths, document_of_sentence, sentence_bounds
     ).tolist()
-    anchors, anchor_bounds = _batch_anchors(full32 >> np.uint32(1), lengths, sentence_bounds)
+    return _Sentences(rows, sentence_hashes, lengths, sentence_bounds, shapes)
+
+
+def _fingerprint_chunk(texts: Sequence[str]) -> list[Fingerprint]:
+    if not texts:
+        return []
+    rows, sentence_hashes, lengths, sentence_bounds, shapes = _sentences(texts)
+    exact_hashes = _document_hashes(sentence_hashes, sentence_bounds)
+    simhashes = _simhashes(sentence_hashes, lengths, sentence_bounds)
+    anchors, anchor_bounds = _batch_anchors(rows["sentence"] >> np.uint32(1), lengths, sentence_bounds)
     anchor_list, anchor_cuts = anchors.tolist(), anchor_bounds.tolist()
     bounds = sentence_bounds.tolist()
     cumulative_lengths = np.concatenate([[0], np.cumsum(lengths)])
@@ -297,6 +312,23 @@ def _fingerprint_chunk(texts: Sequence[str]) -> list[Fingerprint]:
             )
         )
     return fingerprints
+
+
+def headline_batch(titles: Sequence[str]) -> list[tuple[np.ndarray, int]]:
+    """The first sentence of each title as a sentence row (none for an empty title) and its shape.
+
+    What a sketch keeps of a headline: computed like a text's sentences, without the rest of a
+    fingerprint (the text's own costs several times more).
+    """
+    headlines: list[tuple[np.ndarray, int]] = []
+    for start in range(0, len(titles), CHUNK_TEXTS):
+        chunk = titles[start : start + CHUNK_TEXTS]
+        if not chunk:
+            continue
+        rows, _, _, sentence_bounds, shapes = _sentences(chunk)
+        for first, end in itertools.pairwise(sentence_bounds.tolist()):
+            headlines.append((rows[first : min(end, first + 1)], shapes[first] if end > first else 0))
+    return headlines
 
 
 _SHAPE_SALTS = np.array(

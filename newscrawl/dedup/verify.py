@@ -65,12 +65,12 @@ class Sketch:
         return b"".join(
             (
                 _HEADER.pack(len(self.rows), len(title_words), len(headline), len(self.shapes)),
-                self.rows["sentence"].astype("<u4").tobytes(),
-                self.rows["skeleton"].astype("<u4").tobytes(),
+                self.rows["sentence"].tobytes(),  # SENTENCE_ROW's fields are little-endian already
+                self.rows["skeleton"].tobytes(),
                 self.rows["weight"].tobytes(),
                 struct.pack(f"<{len(self.shapes)}Q", *self.shapes),
                 b"".join(_HEADLINE.pack(*row) for row in headline),
-                title_words.astype("<u4").tobytes(),
+                title_words.astype("<u4", copy=False).tobytes(),
             )
         )
 
