@@ -15,7 +15,6 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from newscrawl.errors import ConfigError
-from newscrawl.text.bylines import SOURCES, load_byline_rules, normalize_byline
 from newscrawl.text.bylines_rules import RULES_SETTING
 
 
@@ -32,6 +31,9 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
+        # Imported here, not at the top: Scrapy imports every command module to list them.
+        from newscrawl.text.bylines import SOURCES
+
         parser.add_argument("--source", default="byline", choices=SOURCES, help="where the value comes from")
         parser.add_argument(
             "--rules",
@@ -42,6 +44,8 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
             raise UsageError("give at least one byline to normalize")
+        from newscrawl.text.bylines import load_byline_rules, normalize_byline
+
         path = opts.rules or (self.settings.get(RULES_SETTING) if self.settings else None) or None
         try:
             rules = load_byline_rules(path)

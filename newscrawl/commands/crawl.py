@@ -15,7 +15,6 @@ from scrapy.exceptions import UsageError
 from newscrawl.errors import ConfigError
 from newscrawl.monitor import ExitCode, RunMonitor
 from newscrawl.runlock import LockHeld, RunLock
-from newscrawl.scaleout import worker_id
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +64,9 @@ class Command(ScrapyCrawlCommand):
         assert self.settings is not None
         spider = args[0] if args else "crawl"
         stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%S")
+        # Imported here, not at the top: Scrapy imports every command module to list them.
+        from newscrawl.scaleout import worker_id
+
         worker = worker_id(self.settings)  # scaled out, each worker writes its own files
         profile = self.settings.get("NEWSCRAWL_PROFILE")
         if profile:

@@ -19,7 +19,6 @@ from scrapy.exceptions import UsageError
 
 from newscrawl.commands._page_input import read_page
 from newscrawl.errors import ConfigError
-from newscrawl.extraction import extract_article
 from newscrawl.outlets import registry_from_settings
 
 
@@ -43,6 +42,9 @@ class Command(ScrapyCommand):
         if len(args) != 1:
             raise UsageError("give one FILE_OR_URL")
         assert self.settings is not None
+        # Imported here, not at the top: Scrapy imports every command module to list them.
+        from newscrawl.extraction import extract_article
+
         try:
             selectors = self._selectors(opts.selectors_from)
             html, url = self._page(args[0], opts.url)

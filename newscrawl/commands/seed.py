@@ -19,13 +19,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import arglist_to_dict
-from scrapy_redis.scheduler import Scheduler
 
-from newscrawl import scaleout
 from newscrawl.errors import ConfigError
 from newscrawl.monitor import ExitCode
-from newscrawl.spiders.base import ArticleSpider
-from newscrawl.store.redis import connect
 
 
 class Command(ScrapyCommand):
@@ -56,6 +52,13 @@ class Command(ScrapyCommand):
             raise UsageError("invalid -a value, use -a NAME=VALUE", print_help=False) from exc
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        # Imported here, not at the top: Scrapy imports every command module to list them.
+        from scrapy_redis.scheduler import Scheduler
+
+        from newscrawl import scaleout
+        from newscrawl.spiders.base import ArticleSpider
+        from newscrawl.store.redis import connect
+
         assert self.settings is not None
         if len(args) != 1:
             raise UsageError("give exactly one spider: scrapy seed outlets")
