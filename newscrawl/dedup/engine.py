@@ -9,7 +9,6 @@ for the offline command); only ``commit`` touches the store.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from newscrawl.dedup.fingerprint import fingerprint_batch, headline_batch, word_hashes_batch
@@ -19,9 +18,8 @@ from newscrawl.dedup.verify import MIN_STORY_TOKENS, TITLE_GUARD_TOKENS, Sketch,
 from newscrawl.store.base import Claim, DedupStore
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
-    """The fields dedup reads from an article record."""
+class Document(NamedTuple):
+    """The fields dedup reads from an article record (a named tuple: one is built per record)."""
 
     url: str | None
     canonical_url: str | None = None
@@ -39,8 +37,7 @@ class Prepared(NamedTuple):
     simhash: str
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """What dedup says about one document."""
 
     story_id: str
