@@ -181,7 +181,7 @@ class Parsed(NamedTuple):
 def read_batches(paths: Sequence[str], size: int = BATCH_LINES) -> Iterator[Batch]:
     """The input files in batches of ``size`` lines, read without a Python step per line."""
     for path in paths:
-        with open(path, "rb") as stream:
+        with open(path, "rb", buffering=1 << 20) as stream:
             first_line, offset = 1, 0
             while lines := list(itertools.islice(stream, size)):
                 length = sum(map(len, lines))
