@@ -6,6 +6,10 @@ while holding a lock on it, and on close publishes it (rename for ``-O``,
 append for ``-o``). A ``.part`` that nobody holds is a killed run's output:
 the next run to write into that folder cuts its last incomplete line and
 publishes it under a name that cannot clash, so no exported item is lost.
+
+A scaled-out worker also leaves ``FILE.part.worker`` naming itself: when it is
+killed, the requests it had not finished go back to the shared queue for other
+workers, so its recovered file keeps only the lines ``scaleout`` says it may.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -23,6 +29,19 @@ from scrapy.extensions.feedexport import FileFeedStorage
 logger = logging.getLogger(__name__)
 
 PART_SUFFIX = ".part"
+OWNER_SUFFIX = ".worker"
+
+
+@dataclass
+class _ScaledOut:
+    """Set by a scaled-out crawl: this process's worker id, and which lines of a killed worker's
+    ``.part`` to keep (``lines_to_keep(worker)`` returns a test for one line)."""
+
+    worker: str | None = None
+    lines_to_keep: Callable[[str], Callable[[bytes], bool]] | None = None
+
+
+SCALED_OUT = _ScaledOut()
 # Feed files this process is writing: flushed to disk before their items are marked seen.
 _open_parts: list[IO[bytes]] = []
 
@@ -73,11 +92,30 @@ def recover_partial_files(directory: Path, reserved: set[Path] | None = None) ->
                 stamp = datetime.fromtimestamp(part.stat().st_mtime, UTC).strftime("%Y-%m-%dT%H-%M-%S")
                 target = target.with_name(f"{target.stem}.recovered-{stamp}{target.suffix}")
             _cut_incomplete_tail(part)
+            _drop_lines_handed_over(part)
             os.replace(part, target)
             _fsync_directory(directory)
         logger.warning("recovered %s from a run that did not finish: now %s", part, target)
         recovered.append(target)
     return recovered
+
+
+def _drop_lines_handed_over(part: Path) -> None:
+    """A killed scaled-out worker's file keeps the items of the requests it finished, no others."""
+    owner = part.with_name(part.name + OWNER_SUFFIX)
+    if not owner.exists():
+        return
+    if SCALED_OUT.lines_to_keep is not None:
+        keep = SCALED_OUT.lines_to_keep(owner.read_text(encoding="utf-8").strip())
+        with part.open("rb") as source:
+            lines = [line for line in source if keep(line)]
+        with part.open("wb") as destination:
+            destination.writelines(lines)
+            destination.flush()
+            os.fsync(destination.fileno())
+    else:
+        logger.warning("%s was written by a scaled-out worker; recovered without the shared crawl", part)
+    owner.unlink()
 
 
 class AtomicFileFeedStorage(FileFeedStorage):
@@ -91,6 +129,9 @@ class AtomicFileFeedStorage(FileFeedStorage):
     def open(self, spider: Spider) -> IO[bytes]:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         recover_partial_files(self.target.parent, reserved={self.target})
+        self.owner = self.part.with_name(self.part.name + OWNER_SUFFIX) if SCALED_OUT.worker else None
+        if self.owner is not None:  # named before the first item is written
+            self.owner.write_text(f"{SCALED_OUT.worker}\n", encoding="utf-8")
         handle = self.part.open("wb")
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         spider.crawler.stats.set_value("newscrawl/output_file", str(self.target))
@@ -109,6 +150,8 @@ class AtomicFileFeedStorage(FileFeedStorage):
                 destination.flush()
                 os.fsync(destination.fileno())
             self.part.unlink()
+        if self.owner is not None:
+            self.owner.unlink(missing_ok=True)
         _fsync_directory(self.target.parent)
         file.close()
         if file in _open_parts:

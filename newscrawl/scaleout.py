@@ -9,6 +9,11 @@
 - the seen store and the dedup index live in the same Redis (``newscrawl.store.redis``);
 - "this article URL was discovered in this run" is a claim in Redis (``RunClaims``), so each
   article is requested by one worker only, whichever worker's listing found it first;
+- a request a worker takes from the queue stays in Redis under that worker's name (in flight) until
+  the items it produced are flushed to the worker's feed; when a worker is killed (its heartbeat
+  stops, or a worker on its machine finds its feed file abandoned), the requests it had not
+  finished go back to the queue for the others, and the recovered feed of the killed worker keeps
+  only the items of requests it finished, so nothing is lost or exported twice;
 - workers report in Redis whether they are busy; a worker stops once the crawl has drained (no
   request queued, no other worker busy) for ``NEWSCRAWL_REDIS_IDLE_STOP`` seconds (negative: it
   waits for ever), so cron still sees each worker end with an exit code;
@@ -21,16 +26,19 @@ of copies, all under its own ``NEWSCRAWL_STATE_DIR``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import secrets
 import socket
 import time
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any, cast
 
 import redis
-from scrapy import Spider, signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.settings import BaseSettings
@@ -38,7 +46,9 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from newscrawl import feeds
 from newscrawl.store.redis import DEFAULT_PREFIX, connect, key_digest
+from newscrawl.text.urls import url_key
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +61,11 @@ CLAIM_KINDS = ("articles", "fetched")  # discovered (requested) article URLs; pa
 DEFAULT_IDLE_STOP_SECONDS = 2.0
 DEFAULT_PREFETCH = 4
 ROSTER_KEY = DEFAULT_PREFIX + "{spider}:workers"
+# Per worker: the requests it took and has not finished (queue members and scores), the URL keys
+# of those requests, and the URL keys of the requests handed back to the queue when it was killed.
+IN_FLIGHT_KEY = DEFAULT_PREFIX + "{spider}:in-flight:{worker}"
+IN_FLIGHT_URLS_KEY = DEFAULT_PREFIX + "{spider}:in-flight-urls:{worker}"
+HANDED_BACK_KEY = DEFAULT_PREFIX + "{spider}:handed-back:{worker}"
 HEARTBEAT_SECONDS = 1.0
 ROSTER_TTL_SECONDS = 10.0  # a worker silent this long is dead (it beats every second)
 SPIDER_PRIORITY = 30  # Scrapy's "spider" settings priority: above the project, below the command line
@@ -66,6 +81,53 @@ for at = 3, #ARGV do
 end
 redis.call('EXPIRE', claims, ARGV[2])
 return fresh
+"""
+
+
+# KEYS: the queue, the worker's in-flight set. Takes the first request, keeping it in flight.
+_TAKE = """
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #first == 0 then return false end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+redis.call('ZADD', KEYS[2], first[2], first[1])
+return first[1]
+"""
+
+# KEYS: roster, queue, in-flight, in-flight URLs, handed-back URLs; ARGV: worker, now, force, ttl.
+# Unless the worker is alive (its roster deadline ahead, and not forced), puts its requests in
+# flight back in the queue, notes their URL keys as handed back and strikes it from the roster.
+# Returns the number of requests handed back, or -1 for a live worker.
+_REAP = """
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+if entry and ARGV[3] ~= '1' then
+  local deadline = tonumber(string.match(entry, '(%S+)$'))
+  if deadline and deadline >= tonumber(ARGV[2]) then return -1 end
+end
+local count = redis.call('ZCARD', KEYS[3])
+if count > 0 then
+  redis.call('ZUNIONSTORE', KEYS[2], 2, KEYS[2], KEYS[3], 'AGGREGATE', 'MIN')
+end
+local urls = redis.call('HVALS', KEYS[4])
+for at = 1, #urls, 1000 do
+  redis.call('SADD', KEYS[5], unpack(urls, at, math.min(at + 999, #urls)))
+end
+redis.call('EXPIRE', KEYS[5], ARGV[4])
+redis.call('DEL', KEYS[3], KEYS[4])
+redis.call('HDEL', KEYS[1], ARGV[1])
+return count
+"""
+
+# KEYS: the spider's current-run key; ARGV: ttl, the fetched page's key, the key of the URL that
+# was requested for it. 1 when this page was not fetched before in this run, or only by this same
+# request (fetched again after its first worker was killed); 0 for another request's page.
+_FETCH = """
+local run = redis.call('GET', KEYS[1]) or 'unseeded'
+local fetched = KEYS[1] .. ':' .. run .. ':fetched'
+local new = redis.call('HSETNX', fetched, ARGV[2], ARGV[3])
+redis.call('EXPIRE', fetched, ARGV[1])
+if new == 1 then return 1 end
+if redis.call('HGET', fetched, ARGV[2]) == ARGV[3] then return 1 end
+return 0
 """
 
 
@@ -124,7 +186,17 @@ class SharedScheduler(Scheduler):
     def next_request(self) -> Any:
         if self._not_started() >= self.prefetch:
             return None
-        return super().next_request()
+        scale_out = self.crawler.get_extension(ScaleOut)
+        assert scale_out is not None, "configure() installs the ScaleOut extension with this scheduler"
+        in_flight = scale_out.in_flight
+        data = in_flight.take(self.queue.key)
+        if data is None:
+            return None
+        request = self.queue._decode_request(data)
+        in_flight.hold(request, data)
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+        return request
 
     def _not_started(self) -> int:
         engine = self.crawler.engine
@@ -140,6 +212,7 @@ class RunClaims:
         self._client = client
         self._run_key = RUN_KEY.format(spider=spider)
         self._claim = client.register_script(_CLAIM)
+        self._fetch = client.register_script(_FETCH)
 
     def _claim_new(self, kind: str, keys: list[str]) -> set[str]:
         if not keys:
@@ -152,9 +225,14 @@ class RunClaims:
         """The keys no worker has requested in this run yet; they are now this worker's."""
         return self._claim_new(CLAIM_KINDS[0], keys)
 
-    def first_fetch(self, key: str) -> bool:
-        """Whether this page (a final URL after redirects) is fetched for the first time this run."""
-        return bool(self._claim_new(CLAIM_KINDS[1], [key]))
+    def first_fetch(self, key: str, requested: str) -> bool:
+        """Whether this page (a final URL after redirects) is fetched for the first time this run.
+
+        ``requested``: the key of the URL that was requested for it. The same request fetching
+        the page again (it went back to the queue when its first worker was killed) is still first.
+        """
+        args: list[bytes | int] = [CLAIMS_TTL_SECONDS, key_digest(key), key_digest(requested)]
+        return bool(self._fetch(keys=[self._run_key], args=args))
 
     def start_run(self) -> str:
         """A new run: its claims start empty, the previous run's are dropped."""
@@ -179,6 +257,8 @@ class Roster:
         self._client = client
         self._key = ROSTER_KEY.format(spider=spider)
         self._queue_key = QUEUE_KEY % {"spider": spider}
+        self._spider = spider
+        self._reap = client.register_script(_REAP)
         self.worker = worker
         self.state = "busy"
 
@@ -196,13 +276,89 @@ class Roster:
         for worker, entry in entries.items():
             state, deadline = entry.decode().split()
             if float(deadline) < now:
-                self._client.hdel(self._key, worker)  # its heartbeat stopped: a killed worker
+                self.reap(worker.decode())  # its heartbeat stopped: a killed worker
             elif state == "busy" and worker.decode() != self.worker:
                 busy = True
-        return not busy
+        return not busy and not self._client.zcard(self._queue_key)
+
+    def reap_dead(self) -> None:
+        now = time.time()
+        for worker, entry in cast(dict[bytes, bytes], self._client.hgetall(self._key)).items():
+            if float(entry.decode().split()[1]) < now:
+                self.reap(worker.decode())
+
+    def reap(self, worker: str, force: bool = False) -> int:
+        """Hand a dead worker's unfinished requests back to the queue (-1: it is alive after all)."""
+        keys = [
+            self._key,
+            self._queue_key,
+            *(
+                template.format(spider=self._spider, worker=worker)
+                for template in (IN_FLIGHT_KEY, IN_FLIGHT_URLS_KEY, HANDED_BACK_KEY)
+            ),
+        ]
+        handed_back = int(self._reap(keys=keys, args=[worker, time.time(), int(force), CLAIMS_TTL_SECONDS]))
+        if handed_back > 0:
+            logger.warning("worker %s stopped, %d requests unfinished: queued again", worker, handed_back)
+        return handed_back
+
+    def handed_back(self, worker: str) -> set[bytes]:
+        """URL keys (digests) of the requests taken back from a killed worker."""
+        key = HANDED_BACK_KEY.format(spider=self._spider, worker=worker)
+        return cast(set[bytes], self._client.smembers(key))
 
     def leave(self) -> None:
         self._client.hdel(self._key, self.worker)
+
+
+class InFlight:
+    """The requests this worker took from the shared queue, kept in Redis until they are finished.
+
+    Finished means the engine is done with the request and the items it produced are flushed to
+    the feed file (``settle``); then a kill can no longer lose them.
+    """
+
+    def __init__(self, client: redis.Redis, spider: str, worker: str) -> None:
+        self._client = client
+        self._key = IN_FLIGHT_KEY.format(spider=spider, worker=worker)
+        self._urls_key = IN_FLIGHT_URLS_KEY.format(spider=spider, worker=worker)
+        self._take = client.register_script(_TAKE)
+        self._held: dict[Request, bytes] = {}
+
+    def take(self, queue_key: str) -> bytes | None:
+        """Pop the queue's first request, keeping it in flight (atomically)."""
+        return cast(bytes | None, self._take(keys=[queue_key, self._key]))
+
+    def hold(self, request: Request, data: bytes) -> None:
+        self._held[request] = data
+        requested = key_digest(url_key(request.url) or request.url)
+        self._client.hset(self._urls_key, _member_digest(data), requested)
+
+    def settle(self, active: Collection[Request] | None) -> int:
+        """Release the requests the engine no longer holds (``active``; None: unknown, keep all)."""
+        if active is None:
+            return 0
+        done = [request for request in self._held if request not in active]
+        if not done:
+            return 0
+        feeds.flush_open_feeds()  # their items are on disk before they leave the in-flight set
+        pipe = self._client.pipeline(transaction=True)
+        for request in done:
+            data = self._held.pop(request)
+            pipe.zrem(self._key, data)
+            pipe.hdel(self._urls_key, _member_digest(data))
+        pipe.execute()
+        return len(done)
+
+
+def _member_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=12).digest()
+
+
+def _engine_requests(crawler: Crawler) -> Collection[Request] | None:
+    """Requests the engine is downloading or processing (None if this Scrapy does not say)."""
+    slot = getattr(crawler.engine, "_slot", None)
+    return getattr(slot, "inprogress", None)
 
 
 class ScaleOut:
@@ -212,12 +368,35 @@ class ScaleOut:
         self.crawler = crawler
         self.client = client
         spider = crawler.spidercls.name
+        worker = worker_id(crawler.settings)
         self.claims = RunClaims(client, spider)
-        self.roster = Roster(client, spider, worker_id(crawler.settings))
+        self.roster = Roster(client, spider, worker)
+        # A worker restarted under the same name takes back what its killed predecessor held
+        # first, before it takes anything itself (and before its feed recovers the old file).
+        self.roster.reap(worker, force=True)
+        self.in_flight = InFlight(client, spider, worker)
+        feeds.SCALED_OUT.worker = worker
+        feeds.SCALED_OUT.lines_to_keep = self.lines_to_keep
         self.idle_stop = idle_stop
         self.drained_since: float | None = None
         # Scrapy looks at an idle spider every 5 s; the heartbeat also ends a drained crawl sooner.
         self.heartbeat = task.LoopingCall(self.beat)
+
+    def lines_to_keep(self, worker: str) -> Callable[[bytes], bool]:
+        """For the feed file a killed worker left on this machine: keep the items of requests it
+        finished. It is dead (nobody holds its file), so its unfinished ones go back to the queue now."""
+        if worker != self.roster.worker:
+            self.roster.reap(worker, force=True)
+        handed_back = self.roster.handed_back(worker)
+
+        def keep(line: bytes) -> bool:
+            try:
+                url = json.loads(line).get("url")
+            except ValueError:
+                return False
+            return key_digest(url_key(url) or url) not in handed_back if isinstance(url, str) else True
+
+        return keep
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScaleOut:
@@ -246,11 +425,13 @@ class ScaleOut:
 
     def beat(self) -> None:
         engine = self.crawler.engine
+        self.in_flight.settle(_engine_requests(self.crawler))
         if engine.spider_is_idle() and self.may_stop():
             self.heartbeat.stop()
             deferred_from_coro(engine.close_spider_async(reason="finished"))
         else:
             self.roster.report(self.roster.state)
+            self.roster.reap_dead()
 
     def spider_idle(self, spider: Spider) -> None:
         if not self.may_stop():
@@ -273,6 +454,7 @@ class ScaleOut:
     def spider_closed(self, spider: Spider) -> None:
         if self.heartbeat.running:
             self.heartbeat.stop()
+        self.in_flight.settle(())  # the engine holds nothing now
         self.roster.leave()
         self.client.close()
 

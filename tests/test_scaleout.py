@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from scrapy import Request
 
 from newscrawl.monitor import ExitCode
-from newscrawl.scaleout import QUEUE_KEY, ROSTER_KEY, Roster, RunClaims
-from newscrawl.store.redis import connect
+from newscrawl.scaleout import QUEUE_KEY, ROSTER_KEY, InFlight, Roster, RunClaims
+from newscrawl.store.redis import connect, key_digest
 from tests.conftest import REPO, Network, crawl_command, read_jsonl, run_scrapy, start
 
 pytestmark = pytest.mark.e2e
@@ -178,41 +179,36 @@ def test_seed_without_redis_is_a_usage_error(network: Network) -> None:
     assert "NEWSCRAWL_REDIS_URL" in done.stderr
 
 
-def test_worker_killed_with_sigkill_loses_nothing_by_the_next_run(
+@pytest.mark.parametrize("replacement", ["c", "same name"])
+def test_worker_killed_with_sigkill_is_replaced_without_loss_or_double(
     network: Network,
     redis_url: str,
     tmp_path: Path,
     single_process: list[dict],
+    replacement: str,
 ) -> None:
-    """kill -9 takes the requests a worker held with it: the next seeded run fetches them (its
-    URLs were never marked seen). As on one machine, an item may repeat, never go missing."""
+    """kill -9: the requests the worker had not finished go back to the queue, and the feed file it
+    left is recovered by the worker that replaces it on its machine (under another name or its own),
+    without the items of those requests: the other workers export them."""
     data = tmp_path / "data"
     feed = ("-s", f"NEWSCRAWL_DEFAULT_FEED={data}/{{spider}}-{{worker}}.jsonl", *SLOW)
     assert seed(network, redis_url).returncode == 0
     workers = {name: worker(network, redis_url, tmp_path, name, *feed, output=False) for name in ("a", "b")}
     killed = exporting_worker(data, workers, "outlets-{}.jsonl.part")
     workers[killed].send_signal(signal.SIGKILL)
-    workers["c"] = worker(network, redis_url, tmp_path, "c", *feed, output=False)
-    for name, process in workers.items():
+    workers[killed].wait()
+    name = killed if replacement == "same name" else "c"
+    successor = worker(network, redis_url, tmp_path, name, *feed, output=False)
+    for other, process in workers.items():
         code, errors = finish(process)
-        if name == killed:
+        if other == killed:
             assert code == -signal.SIGKILL
         else:
             assert_worker_done(code, errors)
-    assert seed(network, redis_url).returncode == 0  # the next scheduled run
-    code, errors = finish(worker(network, redis_url, tmp_path, "d", *feed, output=False))
-    assert_worker_done(code, errors)
-    assert not list(data.glob("*.part"))
-    assert {path.name for path in data.glob("*.jsonl")} >= {f"outlets-{name}.jsonl" for name in "cd"}
+    assert_worker_done(*finish(successor))
+    assert not list(data.glob("*.part*"))
     items = [item for path in sorted(data.glob("*.jsonl")) for item in read_jsonl(path)]
-    assert {item["url"] for item in items} == expected_urls(network)
-    by_url = {item["url"]: item for item in items}
-    for item in items:  # a repeated article is the same record of the same story
-        assert (item["story_id"], item["duplicate_of"]) == (
-            by_url[item["url"]]["story_id"],
-            by_url[item["url"]]["duplicate_of"],
-        )
-    assert story_groups(items) == story_groups(single_process)
+    check_one_crawl(items, single_process, network)
 
 
 def test_run_claims_are_first_come_and_reset_by_the_next_run(redis_url: str) -> None:
@@ -220,7 +216,8 @@ def test_run_claims_are_first_come_and_reset_by_the_next_run(redis_url: str) -> 
     first.start_run()
     assert first.discovered(["a", "b"]) == {"a", "b"}
     assert second.discovered(["b", "c", "c"]) == {"c"}
-    assert second.first_fetch("a") and not first.first_fetch("a")
+    assert second.first_fetch("a", requested="x") and not first.first_fetch("a", requested="y")
+    assert first.first_fetch("a", requested="x")  # the same request again: its first worker was killed
     second.start_run()
     assert first.discovered(["a", "b", "c"]) == {"a", "b", "c"}
     first.close()
@@ -242,4 +239,23 @@ def test_roster_waits_for_live_busy_workers_only(redis_url: str) -> None:
     assert me.drained()
     assert client.hkeys(ROSTER_KEY.format(spider="outlets")) == [b"me"]
     me.leave()
+    client.close()
+
+
+def test_a_dead_workers_unfinished_requests_go_back_to_the_queue(redis_url: str) -> None:
+    client = connect(redis_url)
+    queue = QUEUE_KEY % {"spider": "outlets"}
+    client.zadd(queue, {b"first": -10, b"second": 0})
+    dead, alive = InFlight(client, "outlets", "dead"), Roster(client, "outlets", "alive")
+    taken = dead.take(queue)
+    assert taken == b"first" and client.zrange(queue, 0, -1) == [b"second"]
+    dead.hold(Request("https://outlet.example/a?utm_source=x"), taken)
+    client.hset(ROSTER_KEY.format(spider="outlets"), "dead", f"busy {time.time() + 60:.0f}")
+    assert alive.reap("dead") == -1  # its heartbeat still runs: alive
+    client.hset(ROSTER_KEY.format(spider="outlets"), "dead", "busy 0")
+    alive.reap_dead()
+    assert client.zrange(queue, 0, -1, withscores=True) == [(b"first", -10.0), (b"second", 0.0)]
+    assert alive.handed_back("dead") == {key_digest("outlet.example/a")}
+    assert client.hkeys(ROSTER_KEY.format(spider="outlets")) == []
+    assert alive.reap("dead", force=True) == 0  # nothing left to hand back
     client.close()

@@ -58,7 +58,7 @@ class DedupPipeline:
         mode = dedup_mode(settings.get("DEDUP_MODE", "drop"), "settings")
         directory = state_dir(settings)
         copies = CopiesFeed(settings.get("DEDUP_COPIES_FEED") or directory / COPIES_FEED_NAME)
-        store = open_dedup_store(directory, settings.get("NEWSCRAWL_REDIS_URL"))
+        store = open_dedup_store(directory, settings.get("NEWSCRAWL_REDIS_URL"), repeats_are_copies=False)
         return cls(crawler, DedupEngine(store), mode, copies)
 
     def process_item(self, item: Any) -> Any:

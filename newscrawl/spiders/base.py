@@ -347,7 +347,7 @@ class ArticleSpider(scrapy.Spider):
             self._handled_without_item(response, outlet)
             return
         final = _page_key(response.url)
-        if not self._first_fetch(final):  # two listed URLs redirected to one page
+        if not self._first_fetch(final, response):  # two listed URLs redirected to one page
             logger.info("%s: %s was already fetched under another URL; skipped", outlet.name, response.url)
             self._handled_without_item(response, outlet)
             return
@@ -380,9 +380,10 @@ class ArticleSpider(scrapy.Spider):
                 links = self.article_links(outlet, response)
                 yield from self.article_requests(outlet, links, from_links_of=response.url, depth=depth)
 
-    def _first_fetch(self, key: str) -> bool:
+    def _first_fetch(self, key: str, response: Response) -> bool:
         if self.run_claims is not None:
-            return self.run_claims.first_fetch(key)
+            requested = (response.meta.get("redirect_urls") or [response.url])[0]
+            return self.run_claims.first_fetch(key, _page_key(requested))
         if key in self.fetched_articles:
             return False
         self.fetched_articles.add(key)

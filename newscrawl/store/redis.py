@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import math
 import struct
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, cast
@@ -126,7 +127,9 @@ def _identity(key: int) -> bytes:
 class RedisDedupStore:
     """The dedup index in Redis (implements ``DedupStore``); safe for any number of workers."""
 
-    def __init__(self, client: redis.Redis, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(
+        self, client: redis.Redis, prefix: str = DEFAULT_PREFIX, *, repeats_are_copies: bool = True
+    ) -> None:
         self._client = client
         self.version_key = f"{prefix}dedup:version"
         self.stories_key = f"{prefix}dedup:stories"
@@ -134,12 +137,14 @@ class RedisDedupStore:
         self.anchors_key = f"{prefix}dedup:anchors"
         self._commit = client.register_script(_COMMIT_BATCH)
         # Stories with a larger number were founded during this session (this run, any worker).
-        self._session_start = int(client.hlen(self.stories_key))
+        self._session_start = int(client.hlen(self.stories_key)) if repeats_are_copies else sys.maxsize
         self.retries = 0
 
     @classmethod
-    def from_url(cls, url: str, prefix: str = DEFAULT_PREFIX) -> RedisDedupStore:
-        return cls(connect(url), prefix)
+    def from_url(
+        cls, url: str, prefix: str = DEFAULT_PREFIX, *, repeats_are_copies: bool = True
+    ) -> RedisDedupStore:
+        return cls(connect(url), prefix, repeats_are_copies=repeats_are_copies)
 
     def resolve(self, claims: Sequence[Claim], verify: Verifier) -> list[Resolution]:
         while True:

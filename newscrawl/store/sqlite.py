@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import struct
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,12 +90,14 @@ class SQLiteDatabase:
 class SQLiteDedupStore:
     """The dedup index in the state database (implements ``DedupStore``)."""
 
-    def __init__(self, database: SQLiteDatabase) -> None:
+    def __init__(self, database: SQLiteDatabase, *, repeats_are_copies: bool = True) -> None:
         self._database = database
         # Stories with a larger id were founded by this session (this run).
-        self._session_start = database.connection.execute(
-            "SELECT coalesce(max(id), 0) FROM stories"
-        ).fetchone()[0]
+        self._session_start = (
+            database.connection.execute("SELECT coalesce(max(id), 0) FROM stories").fetchone()[0]
+            if repeats_are_copies
+            else sys.maxsize
+        )
 
     def resolve(self, claims: Sequence[Claim], verify: Verifier) -> list[Resolution]:
         with self._database.transaction() as cursor:
