@@ -58,11 +58,25 @@ def test_a_body_is_screened_in_one_call_line_by_line() -> None:
     """Joined by newlines, lines get a candidate exactly when one of them would alone: nothing spans lines."""
     patterns = [re.compile(r"^photo\s+by\s+\w+$", re.I), re.compile(r"\bsubscribe\b.*today"), re.compile(r"^[^ ]+$")]
     screen = PatternScreen(patterns)
-    assert screen.screen_lines(["It was a quiet day.", "Photo by", "Jane at the park."]) is False
-    assert screen.screen_lines(["subscribe now", "today and more"]) is False
-    assert screen.screen_lines(["It was a quiet day.", "PHOTO BY JANE"]) is True
+    assert screen.screen_lines(["It was a quiet day.", "Photo by", "Jane at the park."]) == set()
+    assert screen.screen_lines(["subscribe now", "today and more"]) == set()
+    assert screen.screen_lines(["It was a quiet day.", "PHOTO BY JANE"]) == {0}
     assert screen.candidates("bbb") == {2}
-    assert screen.screen_lines(["a bc", "c ab"]) is False
+    assert screen.screen_lines(["a bc", "c ab"]) == set()
+
+
+def test_lines_matching_names_each_line_and_its_patterns() -> None:
+    # An anchor inside a repeat and another at the end: both held in one line of a joined body.
+    share_bar = re.compile(r"^(?:(?:share|gift|copy\s+link)(?:\s*[,|]\s*|\s+|$))+$", re.I)
+    more = re.compile(r"^more\s+from\b", re.I)
+    screen = PatternScreen([share_bar, more])
+    lines = ["A story line.", "Gift", "Share | Copy link", "More from Bloomberg", "Gift this article"]
+    found = screen.screen_lines(lines)
+    assert found == {0, 1}
+    located = screen.lines_matching(lines, found)
+    for line, patterns in {1: {0}, 2: {0}, 3: {1}}.items():
+        assert patterns <= located[line]
+    assert 4 not in located  # a line next to a match may be named too (an anchor takes the newline)
 
 
 @pytest.mark.parametrize(
@@ -73,7 +87,7 @@ def test_a_body_is_screened_in_one_call_line_by_line() -> None:
 def test_lines_that_need_normalizing_are_not_screened(lines: list[str]) -> None:
     screen = PatternScreen([re.compile("zzz")])
     assert screen.screen_lines(lines) is None
-    assert screen.screen_lines([" ".join(line.split()) for line in lines if line.strip()] or ["x"]) is False
+    assert screen.screen_lines([" ".join(line.split()) for line in lines if line.strip()] or ["x"]) == set()
 
 
 def test_text_rejected_by_utf8_gets_every_pattern() -> None:

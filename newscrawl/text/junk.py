@@ -118,13 +118,16 @@ def _make_line(index: int, text: str, flat: str, hits: tuple[_Hit, ...]) -> _Lin
 LINE_MEMO_SIZE = 50_000
 
 
-def _memo_hits(text: str, flat: str, rules: JunkRules) -> tuple[_Hit, ...]:
+def _memo_hits(
+    text: str, flat: str, rules: JunkRules, candidates: list[tuple[JunkRules, set[int]]]
+) -> tuple[_Hit, ...]:
+    """``_pattern_hits``, remembered by line text (the hits do not depend on which screen named them)."""
     memo = rules.line_memo
     hits = memo.get(text)
     if hits is None:
         if len(memo) >= LINE_MEMO_SIZE:
             memo.clear()  # a bounded memo: clearing now and then keeps the hot lines cheaply
-        hits = memo[text] = _pattern_hits(flat, rules)
+        hits = memo[text] = _pattern_hits(flat, rules, candidates)
     return hits
 
 
@@ -182,9 +185,16 @@ def _label_junk(
         screened = _screen(flats, rules)
     if not screened and not _may_be_exact(flats, rules, title_key):
         return present, {}
+    # Which lines the patterns found somewhere may match: only those lines run regexes.
+    by_line: dict[int, list[tuple[JunkRules, set[int]]]] = {}
+    for layer, patterns in screened or ():
+        for place, candidates in layer.screen.lines_matching(flats, patterns).items():
+            by_line.setdefault(place, []).append((layer, candidates))
     remaining = [
-        _make_line(index, text, flat, _memo_hits(text, flat, rules) if screened else ())
-        for (index, text), flat in zip(present, flats, strict=True)
+        _make_line(
+            index, text, flat, _memo_hits(text, flat, rules, by_line[place]) if place in by_line else ()
+        )
+        for place, ((index, text), flat) in enumerate(zip(present, flats, strict=True))
     ]
     labels: dict[int, LineLabel] = {}
     while True:
@@ -195,15 +205,19 @@ def _label_junk(
         remaining = [line for line in remaining if line.number not in found]
 
 
-def _screen(lines: list[str], rules: JunkRules) -> bool | None:
-    """Whether a pattern rule may fire on any line (None: the lines need normalizing first)."""
+def _screen(lines: list[str], rules: JunkRules) -> list[tuple[JunkRules, frozenset[int]]] | None:
+    """Per rule layer, the patterns that may fire somewhere in ``lines`` (layers with none left out;
+    None: the lines need normalizing first)."""
+    found: list[tuple[JunkRules, frozenset[int]]] = []
     if not lines:
-        return False
+        return found
     for layer in rules.screens:
-        found = layer.screen.screen_lines(lines)
-        if found is not False:
-            return found
-    return False
+        candidates = layer.screen.screen_lines(lines)
+        if candidates is None:
+            return None
+        if candidates:
+            found.append((layer, candidates))
+    return found
 
 
 def _may_be_exact(flats: list[str], rules: JunkRules, title_key: str | None) -> bool:
@@ -276,15 +290,19 @@ def _match_rules(line: _Line, position: int, total: int, rules: JunkRules) -> Li
     return None
 
 
-def _pattern_hits(flat: str, rules: JunkRules) -> tuple[_Hit, ...]:
+def _pattern_hits(
+    flat: str, rules: JunkRules, screened: list[tuple[JunkRules, set[int]]] | None = None
+) -> tuple[_Hit, ...]:
     """Every pattern rule that fires on the line wherever it stands, in rule order.
 
-    The RE2 screens name the few patterns that may match; only those run. Of a rule's patterns
-    the first that matches decides (its ``unless`` may still veto the rule).
+    The RE2 screens name the few patterns that may match (``screened``: per layer, found for
+    this line already); only those run. Of a rule's patterns the first that matches decides (its
+    ``unless`` may still veto the rule).
     """
     found: list[_Hit] = []
-    for layer in rules.screens:
-        candidates = layer.screen.candidates(flat)
+    if screened is None:
+        screened = [(layer, set(layer.screen.candidates(flat))) for layer in rules.screens]
+    for layer, candidates in screened:
         if not candidates:
             continue
         decided: set[str] = set()

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from _sre import unicode_tolower as sre_lower  # the simple lowercase ``re`` compares under IGNORECASE
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parser  # type: ignore[attr-defined]
@@ -44,6 +44,8 @@ _ANY_TEXT = r"[^\n]*"
 # A line starts after a newline or at the text's start, and ends before a newline or at its end;
 # spelled with the newline itself because RE2's automaton is many times slower with (?m) anchors.
 _LINE_START, _LINE_END = r"(?:\A|\n)", r"(?:\n|\z)"
+_STARTS = (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING, sre.AT_BEGINNING_LINE)
+_ENDS = (sre.AT_END, sre.AT_END_STRING, sre.AT_END_LINE)
 _EXACT_REPEAT = 1  # counted repeats up to this stay exact
 _RANGE_FOLD_LIMIT = 4096  # a longer range under IGNORECASE gets every extra case letter
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
@@ -94,7 +96,24 @@ def translate(pattern: re.Pattern[str]) -> str:
     """An RE2 pattern that matches a line wherever ``pattern`` does, and never across a newline."""
     parsed = list(sre_parser.parse(pattern.pattern, pattern.flags))
     flags = _flags(pattern.flags & re.IGNORECASE)  # dot-all and multi-line mean nothing in one line
-    return (f"(?{flags})" if flags else "") + _sequence(parsed, bool(pattern.flags & re.IGNORECASE))
+    fold = bool(pattern.flags & re.IGNORECASE)
+    if len(parsed) == 1 and parsed[0][0] is sre.BRANCH:
+        body = "(?:" + "|".join(_edges(list(branch), fold) for branch in parsed[0][1][1]) + ")"
+    else:
+        body = _edges(parsed, fold)
+    return (f"(?{flags})" if flags else "") + body
+
+
+def _edges(items: list[tuple[Any, Any]], fold: bool) -> str:
+    """A whole pattern (or one of its top-level branches): a leading ``^`` and a trailing ``$`` become
+    line anchors, which take the newline next to them; an anchor anywhere else is dropped, since
+    two taking one newline could not both match (a wider pattern is allowed, a narrower is not)."""
+    start = end = ""
+    if items and items[0][0] is sre.AT and items[0][1] in _STARTS:
+        start, items = _LINE_START, items[1:]
+    if items and items[-1][0] is sre.AT and items[-1][1] in _ENDS:
+        end, items = _LINE_END, items[:-1]
+    return start + _sequence(items, fold) + end
 
 
 def _sequence(items: list[tuple[Any, Any]], fold: bool) -> str:
@@ -142,7 +161,7 @@ def _item(op: Any, argument: Any, fold: bool) -> str:
         minimum, maximum, body = argument
         return _repeat(minimum, maximum, body, fold)
     if op is sre.AT:
-        return _anchor(argument)
+        return ""  # see _edges; \\b and \\B too: Python's are Unicode-aware, RE2's ASCII-only
     if op in (sre.ASSERT, sre.ASSERT_NOT):
         return ""
     if op is sre.GROUPREF:
@@ -168,14 +187,6 @@ def _repeat(minimum: int, maximum: Any, body: Any, fold: bool) -> str:
         return inner + f"{{{minimum},{maximum}}}"
     least = min(minimum, _EXACT_REPEAT)
     return inner + ("*" if least == 0 else "+" if least == 1 else f"{{{least},}}")
-
-
-def _anchor(where: Any) -> str:
-    if where in (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING, sre.AT_BEGINNING_LINE):
-        return _LINE_START
-    if where in (sre.AT_END, sre.AT_END_STRING, sre.AT_END_LINE):
-        return _LINE_END
-    return ""  # \\b and \\B: Python's are Unicode-aware, RE2's ASCII-only; dropped
 
 
 def _char(code: int) -> str:
@@ -272,13 +283,18 @@ class PatternScreen:
         options.log_errors = False
         self._set = re2.Set.SearchSet(options)
         self._owners: list[int] = []
+        self._translated: dict[int, str] = {}
+        self._single: dict[int, Any] = {}  # pattern index -> its own compiled RE2 (see lines_matching)
+        self._options = options
         always = []
         for index, pattern in enumerate(patterns):
             try:
-                self._set.Add(translate(pattern))
+                text = translate(pattern)
+                self._set.Add(text)
             except (Untranslatable, re2.error):
                 always.append(index)
                 continue
+            self._translated[index] = text
             self._owners.append(index)
         self._set.Add(_irregular_spacing())
         self._owners.append(_IRREGULAR)
@@ -297,8 +313,8 @@ class PatternScreen:
             return self.unscreened
         return self.unscreened | {self._owners[hit] for hit in hits if self._owners[hit] != _IRREGULAR}
 
-    def screen_lines(self, lines: Sequence[str]) -> bool | None:
-        """Whether any pattern may match any of ``lines``, decided in one scan of them all.
+    def screen_lines(self, lines: Sequence[str]) -> frozenset[int] | None:
+        """The patterns that may match one of ``lines`` somewhere, found in one scan of them all.
 
         None when the lines are not normalized (a blank or padded line, a newline inside one,
         whitespace other than single spaces): patterns are written for ``" ".join(line.split())``,
@@ -310,10 +326,44 @@ class PatternScreen:
         try:
             hits = self._set.Match(joined.encode("utf-8"))
         except UnicodeEncodeError:
-            return True
+            return self.everything
         if not hits:
-            return bool(self.unscreened)
+            return self.unscreened
         owners = {self._owners[hit] for hit in hits}
         if _IRREGULAR in owners:
             return None
-        return True
+        return self.unscreened | owners
+
+    def lines_matching(self, lines: Sequence[str], patterns: Collection[int]) -> dict[int, set[int]]:
+        """For each line (normalized) that one of ``patterns`` may match: which of them.
+
+        Each pattern is searched on its own over the joined lines, a line at a time: a single
+        pattern's automaton is small and fast, where screening each line with the whole set
+        scanned every line again with the set's large one.
+        """
+        found: dict[int, set[int]] = {}
+        try:
+            encoded = "\n".join(lines).encode("utf-8")
+        except UnicodeEncodeError:
+            encoded = None
+        for index in patterns:
+            text = self._translated.get(index)
+            if text is None or encoded is None:  # unscreened: it may match anywhere
+                for line in range(len(lines)):
+                    found.setdefault(line, set()).add(index)
+                continue
+            regex = self._single.get(index)
+            if regex is None:
+                regex = self._single[index] = re2.compile(text, self._options)
+            position = 0
+            while (match := regex.search(encoded, position)) is not None:
+                start = match.start()
+                line = encoded.count(b"\n", 0, start)
+                found.setdefault(line, set()).add(index)
+                if encoded[start : start + 1] == b"\n":  # begun by a line anchor: the next line's
+                    found.setdefault(line + 1, set()).add(index)
+                    start += 1
+                position = encoded.find(b"\n", start)
+                if position < 0:
+                    break
+        return found
