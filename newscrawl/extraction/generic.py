@@ -16,7 +16,6 @@ from collections import Counter
 
 from lxml.etree import _Element
 from lxml.html import HtmlElement
-from trafilatura import bare_extraction
 
 from newscrawl.extraction.page import is_furniture
 from newscrawl.extraction.text import paragraphs, tag_name
@@ -48,6 +47,9 @@ def _end_key(text: str) -> str:
 
 def trafilatura_paragraphs(root: HtmlElement, url: str) -> list[str]:
     """Story paragraphs chosen by trafilatura (precision-leaning, comments excluded)."""
+    # Imported on first use: a tenth of a second that commands which never extract need not pay.
+    from trafilatura import bare_extraction
+
     try:
         document = bare_extraction(
             root, url=url, favor_precision=True, include_comments=False, with_metadata=False
