@@ -31,15 +31,26 @@ logger = logging.getLogger(__name__)
 STATS_PREFIX = "junk/removed/"
 
 
-def layered_rules(registry: Registry, outlet: Outlet | None) -> JunkRules:
-    """The defaults, then the outlet's network's rules, then the outlet's own (validated here)."""
+def layered_rules(
+    registry: Registry, outlet: Outlet | None, networks: dict[str, JunkRules] | None = None
+) -> JunkRules:
+    """The defaults, then the outlet's network's rules, then the outlet's own (validated here).
+
+    ``networks`` keeps each network's loaded rules for its next outlet: the outlets of a network
+    then share one compiled set and its RE2 screen.
+    """
     defaults = default_rules()
     layers = [defaults]
     if outlet is not None:
         network = registry.networks.get(outlet.network) if outlet.network else None
         if network is not None and network.junk:
-            prefix = f"network.{network.name}.junk"
-            layers.append(load_rules(network.junk, network.source_file, defaults, prefix))
+            loaded = networks.get(network.name) if networks is not None else None
+            if loaded is None:
+                prefix = f"network.{network.name}.junk"
+                loaded = load_rules(network.junk, network.source_file, defaults, prefix)
+                if networks is not None:
+                    networks[network.name] = loaded
+            layers.append(loaded)
         if outlet.junk:
             prefix = f"outlet.{outlet.name}.junk"
             layers.append(load_rules(outlet.junk, outlet.source_file, defaults, prefix))
@@ -54,7 +65,10 @@ class JunkPipeline:
         self.registry = registry
         self.defaults = layered_rules(registry, None)
         # Every outlet's rules are compiled up front, so a bad rule stops the crawl before it starts.
-        self.rules = {name: layered_rules(registry, outlet) for name, outlet in registry.outlets.items()}
+        networks: dict[str, JunkRules] = {}
+        self.rules = {
+            name: layered_rules(registry, outlet, networks) for name, outlet in registry.outlets.items()
+        }
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JunkPipeline:
