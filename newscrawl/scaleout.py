@@ -270,22 +270,20 @@ class Roster:
         """No request queued and no other live worker busy (one could still queue new requests)."""
         if self._client.zcard(self._queue_key):
             return False
-        now = time.time()
-        entries = cast(dict[bytes, bytes], self._client.hgetall(self._key))
-        busy = False
-        for worker, entry in entries.items():
-            state, deadline = entry.decode().split()
-            if float(deadline) < now:
-                self.reap(worker.decode())  # its heartbeat stopped: a killed worker
-            elif state == "busy" and worker.decode() != self.worker:
-                busy = True
+        busy = any(state == "busy" and worker != self.worker for worker, state in self.reap_dead())
         return not busy and not self._client.zcard(self._queue_key)
 
-    def reap_dead(self) -> None:
+    def reap_dead(self) -> list[tuple[str, str]]:
+        """Reap the workers whose heartbeat stopped (killed ones); returns the live (worker, state)."""
         now = time.time()
+        live = []
         for worker, entry in cast(dict[bytes, bytes], self._client.hgetall(self._key)).items():
-            if float(entry.decode().split()[1]) < now:
+            state, deadline = entry.decode().split()
+            if float(deadline) < now:
                 self.reap(worker.decode())
+            else:
+                live.append((worker.decode(), state))
+        return live
 
     def reap(self, worker: str, force: bool = False) -> int:
         """Hand a dead worker's unfinished requests back to the queue (-1: it is alive after all)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from newscrawl.text.junk import default_rules, split_paragraphs
 from newscrawl.text.regex_screen import PatternScreen
 
 HERE = Path(__file__).resolve().parent
-SHARED_PAGES = HERE.parent.parent / "shared" / "data" / "extraction-dev"
+GROUND_TRUTH = HERE.parent.parent / "shared" / "data" / "extraction-dev" / "ground-truth.json"
 
 # (pattern, flags, texts it matches in Python, texts the screen should rule out)
 CASES = [
@@ -126,9 +127,9 @@ def _sample_lines() -> list[str]:
              if row.strip() and not row.startswith("#")]
     for path in sorted((HERE / "fixtures" / "junk").rglob("*.txt")):
         lines += split_paragraphs(path.read_text("utf-8"))
-    if SHARED_PAGES.is_dir():
-        for path in sorted(SHARED_PAGES.rglob("*.txt"))[:200]:
-            lines += split_paragraphs(path.read_text("utf-8", "replace"))
+    if GROUND_TRUTH.exists():  # the hand-checked bodies of real articles
+        for page in json.loads(GROUND_TRUTH.read_text("utf-8")).values():
+            lines += split_paragraphs(page.get("articleBody") or "")
     return [" ".join(line.split()) for line in lines if line.strip()]
 
 
