@@ -197,12 +197,16 @@ def _label_junk(
         for place, ((index, text), flat) in enumerate(zip(present, flats, strict=True))
     ]
     labels: dict[int, LineLabel] = {}
-    while True:
+    # A pass labels nothing unless some line has a pattern hit or is short enough to be an exact
+    # rule's line or the headline: context rules only act around labelled lines.
+    plain_above = max(rules.longest_exact, len(title_key) if title_key else -1)
+    while any(line.hits or line.bare_length <= plain_above for line in remaining):
         found = _classify(remaining, rules, title_key)
         if not found:
-            return [(line.number, line.text) for line in remaining], labels
+            break
         labels.update(found)
         remaining = [line for line in remaining if line.number not in found]
+    return [(line.number, line.text) for line in remaining], labels
 
 
 def _screen(lines: list[str], rules: JunkRules) -> list[tuple[JunkRules, frozenset[int]]] | None:
