@@ -20,6 +20,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -89,9 +90,9 @@ class Sketch:
         return cls(rows, parsed.shapes, headline, headline_shape, title_words)
 
 
-@dataclass(frozen=True, slots=True)
-class _Sentences:
-    """A parsed sketch as Python tuples and sets, the fastest shape for a few dozen sentences."""
+class _Sentences(NamedTuple):
+    """A parsed sketch as Python tuples and sets, the fastest shape for a few dozen sentences (a
+    named tuple: one is built for most claims, and a frozen dataclass takes longer to build)."""
 
     sentences: tuple[int, ...]
     skeletons: tuple[int, ...]
@@ -154,8 +155,7 @@ def _similarity(first: _Sentences, second: _Sentences) -> float:
         return 0.0
     if shorter.members.isdisjoint(longer.sentences[:LEDE_SENTENCES]):
         return 0.0
-    conflicts = _conflict_weight(shorter, longer)
-    if conflicts and conflicts * FACT_MARGIN > shared_facts:
+    if _conflict_weight(shorter, longer, shared_facts) * FACT_MARGIN > shared_facts:
         return 0.0
     return containment
 
@@ -177,14 +177,16 @@ def _unmatched(text: _Sentences, other: _Sentences) -> list[tuple[int, int, int]
     return unmatched
 
 
-def _conflict_weight(shorter: _Sentences, longer: _Sentences) -> int:
+def _conflict_weight(shorter: _Sentences, longer: _Sentences, shared_facts: int) -> int:
     """Tokens of the shorter text in sentences with a twin in the longer that is not the same sentence.
 
     Twins: the same skeleton (only numbers and names differ), or the same shape (the plain words
-    mostly agree). Copies carry their sentences verbatim, so twins mark a templated story.
+    mostly agree). Copies carry their sentences verbatim, so twins mark a templated story. When even
+    all unmatched sentences together could not outweigh ``shared_facts``, their twins are not sought
+    (0 is returned): the usual case for a copy, whose only unmatched line is often its headline.
     """
     suspects = _unmatched(shorter, longer)
-    if not suspects:  # the usual case for a copy: all its sentences are in the other text
+    if sum(weight for _, _, weight in suspects) * FACT_MARGIN <= shared_facts:
         return 0
     others = _unmatched(longer, shorter)
     skeletons = {skeleton for skeleton, _, _ in others if skeleton}

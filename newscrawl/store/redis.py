@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import struct
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,12 +26,11 @@ from typing import Any, cast
 import redis
 
 from newscrawl.store.base import Claim, Resolution, Verifier
-from newscrawl.store.resolver import ClaimResolver
+from newscrawl.store.resolver import ClaimResolver, pack_posting, unpack_posting
 from newscrawl.store.seen import SeenRecord
 
 DEFAULT_PREFIX = "newscrawl:"
 _CHUNK = 1000  # fields per HMGET / script call
-_POSTING = "<{}I"
 _FIELD = "\t"  # separates the parts of a stored value; outlet names, ids and versions never hold a tab
 
 # ARGV: expected version, #stories, #keys, #anchors, then (field, value) pairs in that order.
@@ -190,7 +188,7 @@ class _RedisBatch(ClaimResolver):
             anchors, self._read(store.anchors_key, map(_identity, anchors)), strict=True
         ):
             if packed is not None:
-                self._postings[anchor] = list(struct.unpack(_POSTING.format(len(packed) // 4), packed))
+                self._postings[anchor] = unpack_posting(packed)
         self._load_stories(self.candidate_stories() | set(self._known.values()))
         return self.decide(claims)
 
@@ -211,7 +209,7 @@ class _RedisBatch(ClaimResolver):
             arguments += [_identity(key), story]
         for anchor in sorted(self._grown_postings):
             posting = self._postings[anchor]
-            arguments += [_identity(anchor), struct.pack(_POSTING.format(len(posting)), *posting)]
+            arguments += [_identity(anchor), pack_posting(posting)]
         keys = [store.version_key, store.stories_key, store.keys_key, store.anchors_key]
         return bool(store._commit(keys=keys, args=arguments))
 

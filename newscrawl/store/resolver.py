@@ -9,6 +9,8 @@ met again in a later run is still the first copy" — live here once.
 
 from __future__ import annotations
 
+import array
+import sys
 from collections.abc import Iterable, Sequence
 
 from newscrawl.store.base import Claim, Resolution, Verifier
@@ -19,6 +21,24 @@ POSTINGS_PER_ANCHOR = 16
 CANDIDATES_PER_CLAIM = 8
 
 StoryRow = tuple[str, str, bytes]  # story_id, first URL, sketch
+
+
+def pack_posting(stories: list[int]) -> bytes:
+    """A posting list as both stores keep it: 4 bytes a story, little-endian."""
+    packed = array.array("I", stories)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def unpack_posting(packed: bytes) -> list[int]:
+    stories = array.array("I", packed)
+    if sys.byteorder == "big":
+        stories.byteswap()
+    return stories.tolist()
+
+
+assert array.array("I").itemsize == 4, "posting lists need a 4-byte unsigned array type"
 
 
 class ClaimResolver:

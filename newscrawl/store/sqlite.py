@@ -14,7 +14,6 @@ identity (URL keys, text hash; copies add only their URL keys) and 4 bytes in ea
 from __future__ import annotations
 
 import sqlite3
-import struct
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.store.base import Claim, Resolution, Verifier
-from newscrawl.store.resolver import ClaimResolver
+from newscrawl.store.resolver import ClaimResolver, pack_posting, unpack_posting
 
 DATABASE_NAME = "state.sqlite3"
 SCHEMA_VERSION = 2
@@ -39,9 +38,8 @@ CREATE TABLE IF NOT EXISTS stories (
 CREATE TABLE IF NOT EXISTS story_keys (key INTEGER PRIMARY KEY, story INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS anchors (anchor INTEGER PRIMARY KEY, stories BLOB NOT NULL);
 """
-# A posting list (the stories under one anchor) is stored packed in one row: one B-tree probe
-# per anchor instead of a range scan, and 4 bytes per entry.
-_POSTING = "<{}I"
+# A posting list (the stories under one anchor) is stored packed in one row (``pack_posting``):
+# one B-tree probe per anchor instead of a range scan, and 4 bytes per entry.
 
 
 class SQLiteDatabase:
@@ -128,7 +126,7 @@ class _BatchResolver(ClaimResolver):
         for anchor, packed in self._select(
             "SELECT anchor, stories FROM anchors WHERE anchor IN ({})", anchors
         ):
-            self._postings[anchor] = list(struct.unpack(_POSTING.format(len(packed) // 4), packed))
+            self._postings[anchor] = unpack_posting(packed)
         self._load_stories(self.candidate_stories() | set(self._known.values()))
         self._next_story = self._cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM stories").fetchone()[0]
         resolutions = self.decide(claims)
@@ -143,7 +141,7 @@ class _BatchResolver(ClaimResolver):
         self._cursor.executemany(
             "INSERT OR REPLACE INTO anchors (anchor, stories) VALUES (?, ?)",
             [
-                (anchor, struct.pack(_POSTING.format(len(posting)), *posting))
+                (anchor, pack_posting(posting))
                 for anchor in sorted(self._grown_postings)
                 if (posting := self._postings[anchor])
             ],

@@ -29,6 +29,7 @@ Why the translation is a superset:
 from __future__ import annotations
 
 import re
+import sys
 from _sre import unicode_tolower as sre_lower  # the simple lowercase ``re`` compares under IGNORECASE
 from collections.abc import Collection, Sequence
 from functools import cache
@@ -37,6 +38,7 @@ from re import _parser as sre_parser  # type: ignore[attr-defined]
 from re._casefix import _EXTRA_CASES
 from typing import Any
 
+import numpy as np
 import re2
 
 _ANY_CHARACTER = r"[^\n]"
@@ -58,24 +60,21 @@ def _python_class(category: str) -> str:
     """The code points Python's ``re`` puts in ``category`` (``\\w``, ``\\d``, ``\\s``) as RE2 ranges."""
     runs = []
     for match in re.finditer(category + "+", _every_character()):
-        low, high = _code_point(match.start()), _code_point(match.end() - 1)
+        low, high = match.start(), match.end() - 1
         runs.append(_char(low) if low == high else f"{_char(low)}-{_char(high)}")
     return "".join(runs)
 
 
 @cache
 def _every_character() -> str:
-    """Every code point but the surrogates (no UTF-8 form) and the newline (which separates lines):
-    U+0000-0009, then U+000B-D7FF, then U+E000 on. The two gaps are bridged by a NUL, which no
-    class of ours contains, so no run found in this text spans a gap."""
-    return "".join(map(chr, range(0x0A))) + "\0" + "".join(map(chr, range(0x0B, 0xD800))) + "\0" + "".join(
-        map(chr, range(0xE000, 0x110000))
-    )
-
-
-def _code_point(position: int) -> int:
-    """The code point at ``position`` of ``_every_character()`` (positions below U+D800 are their own)."""
-    return position if position < 0xD800 else position - 0xD801 + 0xE000
+    """Every code point at its own position, but NUL in place of the surrogates (no UTF-8 form) and
+    the newline (which separates lines): no class of ours holds NUL, so no run spans them.
+    Built through numpy in milliseconds (a join of a million ``chr`` calls took a tenth of a second
+    in every worker process)."""
+    points = np.arange(sys.maxunicode + 1, dtype="<u4")
+    points[0xD800:0xE000] = 0
+    points[ord("\n")] = 0
+    return points.tobytes().decode("utf-32-le")
 
 
 _CATEGORIES = {
