@@ -22,7 +22,6 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from newscrawl.feeds import flush_open_feeds
-from newscrawl.store.redis import RedisSeenStore
 from newscrawl.store.seen import SeenRecord, SeenStore, SQLiteSeenStore
 from newscrawl.store.sqlite import SQLiteDatabase
 from newscrawl.text.dates import newest_utc
@@ -39,6 +38,8 @@ BATCH_SECONDS = 2.0
 def open_seen_store(state_dir: str | Path, redis_url: str | None = None) -> SeenStore:
     """Shared in Redis when the crawl is scaled out (NEWSCRAWL_REDIS_URL), else SQLite in ``state_dir``."""
     if redis_url:
+        from newscrawl.store.redis import RedisSeenStore  # redis-py takes 30 ms to import
+
         return RedisSeenStore.from_url(redis_url)
     return SQLiteSeenStore(SQLiteDatabase(state_dir))
 

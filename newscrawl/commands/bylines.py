@@ -15,7 +15,6 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from newscrawl.errors import ConfigError
-from newscrawl.text.bylines_rules import RULES_SETTING
 
 
 class Command(ScrapyCommand):
@@ -33,6 +32,7 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         # Imported here, not at the top: Scrapy imports every command module to list them.
         from newscrawl.text.bylines import SOURCES
+        from newscrawl.text.bylines_rules import RULES_SETTING
 
         parser.add_argument("--source", default="byline", choices=SOURCES, help="where the value comes from")
         parser.add_argument(
@@ -45,6 +45,7 @@ class Command(ScrapyCommand):
         if not args:
             raise UsageError("give at least one byline to normalize")
         from newscrawl.text.bylines import load_byline_rules, normalize_byline
+        from newscrawl.text.bylines_rules import RULES_SETTING
 
         path = opts.rules or (self.settings.get(RULES_SETTING) if self.settings else None) or None
         try:

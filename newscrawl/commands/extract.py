@@ -19,7 +19,6 @@ from scrapy.exceptions import UsageError
 
 from newscrawl.commands._page_input import read_page
 from newscrawl.errors import ConfigError
-from newscrawl.outlets import registry_from_settings
 
 
 class Command(ScrapyCommand):
@@ -58,6 +57,8 @@ class Command(ScrapyCommand):
     def _selectors(self, outlet_name: str | None) -> dict[str, Any] | None:
         if not outlet_name:
             return None
+        from newscrawl.outlets import registry_from_settings
+
         registry = registry_from_settings(self.settings)
         if outlet_name not in registry.outlets:
             known = ", ".join(registry.outlets) or "none"

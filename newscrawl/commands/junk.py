@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from newscrawl.commands._page_input import is_url, read_page
 from newscrawl.errors import ConfigError
-from newscrawl.outlets import Outlet, Registry, registry_from_settings
-from newscrawl.pipelines.junk import layered_rules
 from newscrawl.text.junk import (
     JunkResult,
     JunkRules,
@@ -29,6 +27,9 @@ from newscrawl.text.junk import (
     split_paragraphs,
     strip_junk,
 )
+
+if TYPE_CHECKING:  # the outlets module loads the extractors: imported when the command runs
+    from newscrawl.outlets import Outlet, Registry
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
@@ -76,6 +77,8 @@ class Command(ScrapyCommand):
             raise UsageError("give one FILE_OR_URL")
         assert self.settings is not None
         target = args[0]
+        from newscrawl.outlets import registry_from_settings
+
         try:
             registry = registry_from_settings(self.settings)
             outlet = self._outlet(registry, opts.outlet, target)
@@ -97,6 +100,8 @@ class Command(ScrapyCommand):
 
     @staticmethod
     def _rules(registry: Registry, outlet: Outlet | None, rules_file: str | None) -> JunkRules:
+        from newscrawl.pipelines.junk import layered_rules
+
         rules = layered_rules(registry, outlet)
         if rules_file:
             rules = combine_rules(rules, load_rules_file(rules_file, default_rules()))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from newscrawl.store.base import DedupStore
-from newscrawl.store.redis import RedisDedupStore
 from newscrawl.store.sqlite import SQLiteDatabase, SQLiteDedupStore
 
 DEFAULT_STATE_DIR = ".newscrawl/"
@@ -25,5 +24,7 @@ def open_dedup_store(
     same article fetched again, as when another worker takes over a killed worker's request.
     """
     if redis_url:
+        from newscrawl.store.redis import RedisDedupStore  # redis-py takes 30 ms to import
+
         return RedisDedupStore.from_url(redis_url, repeats_are_copies=repeats_are_copies)
     return SQLiteDedupStore(SQLiteDatabase(state_dir), repeats_are_copies=repeats_are_copies)
