@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -97,9 +96,8 @@ _SKELETON_MASK = _U64(0xFFFFFFFC)
 SENTENCE_ROW = np.dtype([("sentence", "<u4"), ("skeleton", "<u4"), ("weight", "u1")])
 
 
-@dataclass(frozen=True, slots=True)
-class Fingerprint:
-    """What dedup needs of one text; never the text itself."""
+class Fingerprint(NamedTuple):
+    """What dedup needs of one text; never the text itself (a named tuple: one is built per item)."""
 
     rows: np.ndarray  # SENTENCE_ROW, the first MAX_SKETCH_SENTENCES sentences in order
     shapes: tuple[int, ...]  # shape of each of the first SHAPED_SENTENCES sentences, 0 for none
