@@ -110,6 +110,21 @@ def test_batches_give_the_same_result_as_single_texts() -> None:
         assert fingerprint.rows.tobytes() == alone.rows.tobytes()
 
 
+def test_titles_fingerprinted_alongside_give_each_text_its_headline() -> None:
+    """A title rides in its texts' pass; its headline is the first sentence row it has as a text of its own."""
+    texts = [STORY, "", "Short line.", STORY]
+    titles = ["Council approves budget 52-48. Residents react", "", "A title", "Ünïcode “quoted” headline"]
+    together = fingerprint_batch(texts, titles)
+    for text, title, fingerprint in zip(texts, titles, together, strict=True):
+        assert fingerprint.rows.tobytes() == one(text).rows.tobytes()  # texts unchanged by titles
+        alone = one(title)
+        assert fingerprint.headline.tobytes() == alone.rows[:1].tobytes()
+        assert fingerprint.headline_shape == (alone.shapes[0] if alone.shapes else 0)
+    assert len(one(STORY).headline) == 0
+    with pytest.raises(ValueError):
+        fingerprint_batch(texts, titles[:2])
+
+
 def test_empty_text() -> None:
     empty = one("")
     assert (empty.token_count, empty.exact, empty.simhash, empty.anchors, len(empty.rows)) == (0, 0, 0, (), 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from newscrawl.dedup.fingerprint import fingerprint_batch, headline_batch, word_hashes_batch
+from newscrawl.dedup.fingerprint import fingerprint_batch, word_hashes_batch
 from newscrawl.dedup.story_text import story_text
 from newscrawl.dedup.urlkey import is_article_key, story_key, url_key
 from newscrawl.dedup.verify import MIN_STORY_TOKENS, TITLE_GUARD_TOKENS, Sketch, serialized_similarity
@@ -57,21 +57,19 @@ def prepare(documents: Sequence[Document], strip_junk: bool = True) -> list[Prep
     """
     titles = [doc.title or "" for doc in documents]
     texts = [story_text(doc.title, doc.body, strip_junk and not doc.cleaned) for doc in documents]
-    fingerprints = fingerprint_batch(texts)
-    headlines = headline_batch(titles)
+    fingerprints = fingerprint_batch(texts, titles)
     title_words = word_hashes_batch(titles)
     prepared = []
-    for document, fingerprint, headline, words in zip(
-        documents, fingerprints, headlines, title_words, strict=True
-    ):
+    for document, fingerprint, words in zip(documents, fingerprints, title_words, strict=True):
         keys = _url_keys(document)
         comparable = fingerprint.token_count >= MIN_STORY_TOKENS
         if fingerprint.token_count >= TITLE_GUARD_TOKENS:
             keys.append(fingerprint.exact)
         sketch = b""
         if comparable:
-            row, shape = headline
-            sketch = Sketch(fingerprint.rows, fingerprint.shapes, row, shape, words).to_bytes()
+            sketch = Sketch(
+                fingerprint.rows, fingerprint.shapes, fingerprint.headline, fingerprint.headline_shape, words
+            ).to_bytes()
         founding_key = keys[0] if keys else fingerprint.exact or story_key("title", document.title or "")
         claim = Claim(
             url=document.url or document.canonical_url or "",

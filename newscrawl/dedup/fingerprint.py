@@ -16,7 +16,6 @@ article; see benchmarks/dedup_speed.py).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -94,6 +93,7 @@ _PREFIX_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=_U64)
 SKELETON_HAS_FACTS, SKELETON_PRESENT = 1, 2
 _SKELETON_MASK = _U64(0xFFFFFFFC)
 SENTENCE_ROW = np.dtype([("sentence", "<u4"), ("skeleton", "<u4"), ("weight", "u1")])
+_NO_HEADLINE = np.empty(0, dtype=SENTENCE_ROW)
 
 
 class Fingerprint(NamedTuple):
@@ -105,6 +105,9 @@ class Fingerprint(NamedTuple):
     exact: int  # 63-bit hash of the whole normalized text; 0 when there is no text
     simhash: int  # 64-bit simhash over sentences weighted by length
     anchors: tuple[int, ...]  # 31-bit sentence hashes to index the story under
+    # The first sentence of the text's title as a sentence row (none without a title) and its shape.
+    headline: np.ndarray
+    headline_shape: int
 
     @property
     def simhash_hex(self) -> str:
@@ -217,15 +220,21 @@ def word_hashes_batch(texts: Sequence[str]) -> list[np.ndarray]:
     return [hashes[bounds[index] : bounds[index + 1]] for index in range(len(texts))]
 
 
-def fingerprint_batch(texts: Sequence[str]) -> list[Fingerprint]:
-    """Fingerprints of ``texts`` (lines separated by newlines), one per text, in order."""
-    if len(texts) > CHUNK_TEXTS:
-        return [
-            fingerprint
-            for start in range(0, len(texts), CHUNK_TEXTS)
-            for fingerprint in _fingerprint_chunk(texts[start : start + CHUNK_TEXTS])
-        ]
-    return _fingerprint_chunk(texts)
+def fingerprint_batch(texts: Sequence[str], titles: Sequence[str] = ()) -> list[Fingerprint]:
+    """Fingerprints of ``texts`` (lines separated by newlines), one per text, in order.
+
+    ``titles``, one per text if given, are fingerprinted in the same pass: each gives its text's
+    ``headline`` (computed like a sentence of a text, so that copies of a headline agree).
+    """
+    if titles and len(titles) != len(texts):
+        raise ValueError(f"{len(titles)} titles for {len(texts)} texts")
+    return [
+        fingerprint
+        for start in range(0, len(texts), CHUNK_TEXTS)
+        for fingerprint in _fingerprint_chunk(
+            texts[start : start + CHUNK_TEXTS], titles[start : start + CHUNK_TEXTS]
+        )
+    ]
 
 
 class _Sentences(NamedTuple):
@@ -284,21 +293,32 @@ def _sentences(texts: Sequence[str]) -> _Sentences:
     return _Sentences(rows, sentence_hashes, lengths, sentence_bounds, shapes)
 
 
-def _fingerprint_chunk(texts: Sequence[str]) -> list[Fingerprint]:
+def _fingerprint_chunk(texts: Sequence[str], titles: Sequence[str]) -> list[Fingerprint]:
     if not texts:
         return []
-    rows, sentence_hashes, lengths, sentence_bounds, shapes = _sentences(texts)
+    # Titles ride along as extra documents after the texts: numpy's cost per call is paid once.
+    rows, all_hashes, all_lengths, all_bounds, shapes = _sentences([*texts, *titles])
+    sentence_bounds = all_bounds[: len(texts) + 1]
+    text_sentences = int(sentence_bounds[-1])
+    sentence_hashes, lengths = all_hashes[:text_sentences], all_lengths[:text_sentences]
     exact_hashes = _document_hashes(sentence_hashes, sentence_bounds)
     simhashes = _simhashes(sentence_hashes, lengths, sentence_bounds)
-    anchors, anchor_bounds = _batch_anchors(rows["sentence"] >> np.uint32(1), lengths, sentence_bounds)
+    anchors, anchor_bounds = _batch_anchors(
+        rows["sentence"][:text_sentences] >> np.uint32(1), lengths, sentence_bounds
+    )
     anchor_list, anchor_cuts = anchors.tolist(), anchor_bounds.tolist()
-    bounds = sentence_bounds.tolist()
+    bounds = all_bounds.tolist()
     cumulative_lengths = np.concatenate([[0], np.cumsum(lengths)])
     token_totals = cumulative_lengths[sentence_bounds[1:]] - cumulative_lengths[sentence_bounds[:-1]]
     fingerprints = []
     for index in range(len(texts)):
         first, end = bounds[index], bounds[index + 1]
         sketch_end = min(end, first + MAX_SKETCH_SENTENCES)
+        headline, headline_shape = _NO_HEADLINE, 0
+        if titles:
+            title_first, title_end = bounds[len(texts) + index], bounds[len(texts) + index + 1]
+            if title_end > title_first:
+                headline, headline_shape = rows[title_first : title_first + 1], shapes[title_first]
         fingerprints.append(
             Fingerprint(
                 rows=rows[first:sketch_end],
@@ -307,26 +327,11 @@ def _fingerprint_chunk(texts: Sequence[str]) -> list[Fingerprint]:
                 exact=int(exact_hashes[index]),
                 simhash=int(simhashes[index]),
                 anchors=tuple(anchor_list[anchor_cuts[index] : anchor_cuts[index + 1]]),
+                headline=headline,
+                headline_shape=headline_shape,
             )
         )
     return fingerprints
-
-
-def headline_batch(titles: Sequence[str]) -> list[tuple[np.ndarray, int]]:
-    """The first sentence of each title as a sentence row (none for an empty title) and its shape.
-
-    What a sketch keeps of a headline: computed like a text's sentences, without the rest of a
-    fingerprint (the text's own costs several times more).
-    """
-    headlines: list[tuple[np.ndarray, int]] = []
-    for start in range(0, len(titles), CHUNK_TEXTS):
-        chunk = titles[start : start + CHUNK_TEXTS]
-        if not chunk:
-            continue
-        rows, _, _, sentence_bounds, shapes = _sentences(chunk)
-        for first, end in itertools.pairwise(sentence_bounds.tolist()):
-            headlines.append((rows[first : min(end, first + 1)], shapes[first] if end > first else 0))
-    return headlines
 
 
 _SHAPE_SALTS = np.array(
