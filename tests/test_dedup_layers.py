@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -12,7 +14,6 @@ from newscrawl.dedup.fingerprint import (
     SKELETON_HAS_FACTS,
     SPREAD_ANCHORS,
     fingerprint_batch,
-    word_hashes_batch,
 )
 from newscrawl.dedup.urlkey import is_article_key, url_key
 from newscrawl.dedup.verify import Sketch, serialized_similarity, similarity
@@ -111,16 +112,20 @@ def test_batches_give_the_same_result_as_single_texts() -> None:
 
 
 def test_titles_fingerprinted_alongside_give_each_text_its_headline() -> None:
-    """A title rides in its texts' pass; its headline is the first sentence row it has as a text of its own."""
+    """A title rides in its texts' pass: its sketch headline is the first sentence row the title has as a
+    text of its own, and the title's words are those of its own tokens."""
     texts = [STORY, "", "Short line.", STORY]
     titles = ["Council approves budget 52-48. Residents react", "", "A title", "Ünïcode “quoted” headline"]
     together = fingerprint_batch(texts, titles)
     for text, title, fingerprint in zip(texts, titles, together, strict=True):
         assert fingerprint.rows.tobytes() == one(text).rows.tobytes()  # texts unchanged by titles
-        alone = one(title)
-        assert fingerprint.headline.tobytes() == alone.rows[:1].tobytes()
-        assert fingerprint.headline_shape == (alone.shapes[0] if alone.shapes else 0)
-    assert len(one(STORY).headline) == 0
+        alone, stored = one(title), Sketch.from_bytes(fingerprint.sketch)
+        assert stored.headline.tobytes() == alone.rows[:1].tobytes()
+        assert stored.headline_shape == (alone.shapes[0] if alone.shapes else 0)
+        assert len(stored.title_words) == len(re.findall(r"\w+", title))
+        assert stored.rows.tobytes() == fingerprint.rows.tobytes()
+    untitled = Sketch.from_bytes(one(STORY).sketch)
+    assert (len(untitled.headline), len(untitled.title_words)) == (0, 0)
     with pytest.raises(ValueError):
         fingerprint_batch(texts, titles[:2])
 
@@ -148,10 +153,11 @@ def test_anchors_are_bounded_and_lead_with_the_first_sentences() -> None:
     assert len(fingerprint.rows) == MAX_SKETCH_SENTENCES
 
 
-def test_word_hashes_ignore_case_and_punctuation() -> None:
-    first, second = word_hashes_batch(["Biden’s plan, explained", "BIDEN'S PLAN EXPLAINED"])
-    assert first.tolist() == second.tolist()
-    assert len(first) == 4
+def test_title_words_ignore_case_and_punctuation() -> None:
+    first, second = fingerprint_batch([STORY, STORY], ["Biden’s plan, explained", "BIDEN'S PLAN EXPLAINED"])
+    first_words = Sketch.from_bytes(first.sketch).title_words
+    assert first_words.tolist() == Sketch.from_bytes(second.sketch).title_words.tolist()
+    assert len(first_words) == 4
 
 
 def sketch(title: str, body: str) -> Sketch:

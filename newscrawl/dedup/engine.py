@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from newscrawl.dedup.fingerprint import fingerprint_batch, word_hashes_batch
+from newscrawl.dedup.fingerprint import fingerprint_batch
 from newscrawl.dedup.story_text import story_text
 from newscrawl.dedup.urlkey import is_article_key, story_key, url_key
-from newscrawl.dedup.verify import MIN_STORY_TOKENS, TITLE_GUARD_TOKENS, Sketch, serialized_similarity
+from newscrawl.dedup.verify import MIN_STORY_TOKENS, TITLE_GUARD_TOKENS, serialized_similarity
 from newscrawl.store.base import Claim, DedupStore
 
 
@@ -58,18 +58,13 @@ def prepare(documents: Sequence[Document], strip_junk: bool = True) -> list[Prep
     titles = [doc.title or "" for doc in documents]
     texts = [story_text(doc.title, doc.body, strip_junk and not doc.cleaned) for doc in documents]
     fingerprints = fingerprint_batch(texts, titles)
-    title_words = word_hashes_batch(titles)
     prepared = []
-    for document, fingerprint, words in zip(documents, fingerprints, title_words, strict=True):
+    for document, fingerprint in zip(documents, fingerprints, strict=True):
         keys = _url_keys(document)
         comparable = fingerprint.token_count >= MIN_STORY_TOKENS
         if fingerprint.token_count >= TITLE_GUARD_TOKENS:
             keys.append(fingerprint.exact)
-        sketch = b""
-        if comparable:
-            sketch = Sketch(
-                fingerprint.rows, fingerprint.shapes, fingerprint.headline, fingerprint.headline_shape, words
-            ).to_bytes()
+        sketch = fingerprint.sketch if comparable else b""
         founding_key = keys[0] if keys else fingerprint.exact or story_key("title", document.title or "")
         claim = Claim(
             url=document.url or document.canonical_url or "",

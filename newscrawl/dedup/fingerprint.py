@@ -16,6 +16,8 @@ article; see benchmarks/dedup_speed.py).
 
 from __future__ import annotations
 
+import itertools
+import struct
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -93,7 +95,9 @@ _PREFIX_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=_U64)
 SKELETON_HAS_FACTS, SKELETON_PRESENT = 1, 2
 _SKELETON_MASK = _U64(0xFFFFFFFC)
 SENTENCE_ROW = np.dtype([("sentence", "<u4"), ("skeleton", "<u4"), ("weight", "u1")])
-_NO_HEADLINE = np.empty(0, dtype=SENTENCE_ROW)
+SKETCH_HEADER = struct.Struct("<HBBB")  # sentences, title words, headlines (0 or 1), shapes
+SKETCH_HEADLINE = struct.Struct("<IIBQ")  # sentence row and shape
+MAX_TITLE_WORDS = 255
 
 
 class Fingerprint(NamedTuple):
@@ -105,9 +109,7 @@ class Fingerprint(NamedTuple):
     exact: int  # 63-bit hash of the whole normalized text; 0 when there is no text
     simhash: int  # 64-bit simhash over sentences weighted by length
     anchors: tuple[int, ...]  # 31-bit sentence hashes to index the story under
-    # The first sentence of the text's title as a sentence row (none without a title) and its shape.
-    headline: np.ndarray
-    headline_shape: int
+    sketch: bytes  # what the index keeps to verify candidates (see SketchColumns), title included
 
     @property
     def simhash_hex(self) -> str:
@@ -210,16 +212,6 @@ def _document_ends(joined: bytes) -> np.ndarray:
     return np.flatnonzero(np.frombuffer(joined, dtype=np.uint8) == 0)[1:]
 
 
-def word_hashes_batch(texts: Sequence[str]) -> list[np.ndarray]:
-    """32-bit hashes of the words of each text (case and punctuation ignored), e.g. of headlines."""
-    if not texts:
-        return []
-    joined, _, starts, ends = _tokenize(texts)
-    hashes = (_fmix64(_token_values(joined.lower(), starts, ends)) & _MASK32).astype(np.uint32)
-    bounds = np.searchsorted(starts, np.concatenate([[0], _document_ends(joined)]))
-    return [hashes[bounds[index] : bounds[index + 1]] for index in range(len(texts))]
-
-
 def fingerprint_batch(texts: Sequence[str], titles: Sequence[str] = ()) -> list[Fingerprint]:
     """Fingerprints of ``texts`` (lines separated by newlines), one per text, in order.
 
@@ -245,6 +237,9 @@ class _Sentences(NamedTuple):
     lengths: np.ndarray  # tokens per sentence
     bounds: np.ndarray
     shapes: list[int]
+    token_hashes: np.ndarray  # one value per token (see _token_values)
+    token_starts: np.ndarray  # byte offset of each token in the joined batch
+    document_ends: np.ndarray  # byte offset of the separator after each document
 
 
 def _sentences(texts: Sequence[str]) -> _Sentences:
@@ -290,17 +285,20 @@ def _sentences(texts: Sequence[str]) -> _Sentences:
     shapes = _sentence_shapes(
         token_hashes, token_ends - token_starts, blanked, lengths, document_of_sentence, sentence_bounds
     ).tolist()
-    return _Sentences(rows, sentence_hashes, lengths, sentence_bounds, shapes)
+    return _Sentences(
+        rows, sentence_hashes, lengths, sentence_bounds, shapes, token_hashes, token_starts, document_ends
+    )
 
 
 def _fingerprint_chunk(texts: Sequence[str], titles: Sequence[str]) -> list[Fingerprint]:
     if not texts:
         return []
     # Titles ride along as extra documents after the texts: numpy's cost per call is paid once.
-    rows, all_hashes, all_lengths, all_bounds, shapes = _sentences([*texts, *titles])
+    chunk = _sentences([*texts, *titles])
+    rows, shapes, all_bounds = chunk.rows, chunk.shapes, chunk.bounds
     sentence_bounds = all_bounds[: len(texts) + 1]
     text_sentences = int(sentence_bounds[-1])
-    sentence_hashes, lengths = all_hashes[:text_sentences], all_lengths[:text_sentences]
+    sentence_hashes, lengths = chunk.hashes[:text_sentences], chunk.lengths[:text_sentences]
     exact_hashes = _document_hashes(sentence_hashes, sentence_bounds)
     simhashes = _simhashes(sentence_hashes, lengths, sentence_bounds)
     anchors, anchor_bounds = _batch_anchors(
@@ -310,28 +308,93 @@ def _fingerprint_chunk(texts: Sequence[str], titles: Sequence[str]) -> list[Fing
     bounds = all_bounds.tolist()
     cumulative_lengths = np.concatenate([[0], np.cumsum(lengths)])
     token_totals = cumulative_lengths[sentence_bounds[1:]] - cumulative_lengths[sentence_bounds[:-1]]
+    headlines, words = _title_parts(chunk, len(texts), len(titles))
+    # The sketch columns of the whole chunk, each serialized once and sliced per text.
+    columns = SketchColumns(
+        rows["sentence"].tobytes(), rows["skeleton"].tobytes(), rows["weight"].tobytes(), words[0]
+    )
     fingerprints = []
     for index in range(len(texts)):
         first, end = bounds[index], bounds[index + 1]
         sketch_end = min(end, first + MAX_SKETCH_SENTENCES)
-        headline, headline_shape = _NO_HEADLINE, 0
-        if titles:
-            title_first, title_end = bounds[len(texts) + index], bounds[len(texts) + index + 1]
-            if title_end > title_first:
-                headline, headline_shape = rows[title_first : title_first + 1], shapes[title_first]
+        text_shapes = tuple(shapes[first : min(end, first + SHAPED_SENTENCES)])
+        word_first, word_end = words[1][index], words[2][index]
         fingerprints.append(
             Fingerprint(
                 rows=rows[first:sketch_end],
-                shapes=tuple(shapes[first : min(end, first + SHAPED_SENTENCES)]),
+                shapes=text_shapes,
                 token_count=int(token_totals[index]),
                 exact=int(exact_hashes[index]),
                 simhash=int(simhashes[index]),
                 anchors=tuple(anchor_list[anchor_cuts[index] : anchor_cuts[index + 1]]),
-                headline=headline,
-                headline_shape=headline_shape,
+                sketch=columns.pack(first, sketch_end, text_shapes, headlines[index], word_first, word_end),
             )
         )
     return fingerprints
+
+
+def _title_parts(
+    chunk: _Sentences, texts: int, titles: int
+) -> tuple[list[tuple[int, int, int, int] | None], tuple[bytes, list[int], list[int]]]:
+    """Per text, its title's first sentence as (hash, skeleton, weight, shape), and the title's word
+    hashes: the little-endian bytes of all of them, with where each text's start and end (at most
+    MAX_TITLE_WORDS)."""
+    if not titles:
+        return [None] * texts, (b"", [0] * texts, [0] * texts)
+    headlines: list[tuple[int, int, int, int] | None] = []
+    bounds = chunk.bounds.tolist()
+    for index in range(texts):
+        first, end = bounds[texts + index], bounds[texts + index + 1]
+        if end > first:
+            sentence, skeleton, weight = chunk.rows[first].tolist()
+            headlines.append((sentence, skeleton, weight, chunk.shapes[first]))
+        else:
+            headlines.append(None)
+    # Title tokens follow the texts' tokens; the separator after the last text marks the border.
+    document_ends = chunk.document_ends
+    first_token = int(np.searchsorted(chunk.token_starts, document_ends[texts - 1]))
+    hashes = (_fmix64(chunk.token_hashes[first_token:]) & _MASK32).astype("<u4")
+    token_bounds = np.searchsorted(chunk.token_starts[first_token:], document_ends[texts - 1 :]).tolist()
+    starts = token_bounds[:-1]
+    ends = [min(end, start + MAX_TITLE_WORDS) for start, end in itertools.pairwise(token_bounds)]
+    return headlines, (hashes.tobytes(), starts, ends)
+
+
+class SketchColumns(NamedTuple):
+    """Sketch columns of many texts (little-endian bytes), from which each text's sketch is cut.
+
+    A sketch is what the index keeps of a story to verify later candidates (see
+    ``verify.Sketch``): a header, then column by column its sentence hashes, skeletons and
+    weights (9 bytes a sentence), the shapes of its first sentences, its headline row with shape,
+    and its title's word hashes.
+    """
+
+    sentences: bytes  # 4 bytes a sentence
+    skeletons: bytes  # 4 bytes a sentence
+    weights: bytes  # 1 byte a sentence
+    title_words: bytes  # 4 bytes a word
+
+    def pack(
+        self,
+        first: int,
+        end: int,
+        shapes: Sequence[int],
+        headline: tuple[int, int, int, int] | None,
+        word_first: int,
+        word_end: int,
+    ) -> bytes:
+        """The sketch of sentences [first, end) and title words [word_first, word_end)."""
+        return b"".join(
+            (
+                SKETCH_HEADER.pack(end - first, word_end - word_first, headline is not None, len(shapes)),
+                self.sentences[4 * first : 4 * end],
+                self.skeletons[4 * first : 4 * end],
+                self.weights[first:end],
+                struct.pack(f"<{len(shapes)}Q", *shapes),
+                SKETCH_HEADLINE.pack(*headline) if headline is not None else b"",
+                self.title_words[4 * word_first : 4 * word_end],
+            )
+        )
 
 
 _SHAPE_SALTS = np.array(

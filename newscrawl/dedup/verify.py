@@ -24,7 +24,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from newscrawl.dedup.fingerprint import SENTENCE_ROW, SKELETON_HAS_FACTS
+from newscrawl.dedup.fingerprint import (
+    MAX_TITLE_WORDS,
+    SENTENCE_ROW,
+    SKELETON_HAS_FACTS,
+    SKETCH_HEADER,
+    SKETCH_HEADLINE,
+    SketchColumns,
+)
 
 MIN_STORY_TOKENS = 25  # below this a text is never compared by content
 TITLE_GUARD_TOKENS = 80  # when both texts are shorter, their titles must agree as well
@@ -41,8 +48,6 @@ MIN_TITLE_OVERLAP = 0.67
 MIN_HEADLINE_TOKENS = 4
 SHAPE_MATCHES = 4  # of 8 MinHash bytes
 
-_HEADER = struct.Struct("<HBBB")
-_HEADLINE = struct.Struct("<IIBQ")  # sentence row and shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,19 +66,13 @@ class Sketch:
     title_words: np.ndarray  # uint32
 
     def to_bytes(self) -> bytes:
-        title_words = self.title_words[:255]
-        headline = [(*row, self.headline_shape) for row in self.headline[:1].tolist()]
-        return b"".join(
-            (
-                _HEADER.pack(len(self.rows), len(title_words), len(headline), len(self.shapes)),
-                self.rows["sentence"].tobytes(),  # SENTENCE_ROW's fields are little-endian already
-                self.rows["skeleton"].tobytes(),
-                self.rows["weight"].tobytes(),
-                struct.pack(f"<{len(self.shapes)}Q", *self.shapes),
-                b"".join(_HEADLINE.pack(*row) for row in headline),
-                title_words.astype("<u4", copy=False).tobytes(),
-            )
+        words = self.title_words[:MAX_TITLE_WORDS].astype("<u4", copy=False)
+        headline = next(((*row, self.headline_shape) for row in self.headline[:1].tolist()), None)
+        rows = self.rows  # SENTENCE_ROW's fields are little-endian already
+        columns = SketchColumns(
+            rows["sentence"].tobytes(), rows["skeleton"].tobytes(), rows["weight"].tobytes(), words.tobytes()
         )
+        return columns.pack(0, len(self.rows), self.shapes, headline, 0, len(words))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Sketch:
@@ -105,16 +104,16 @@ class _Sentences(NamedTuple):
 
     @classmethod
     def parse(cls, data: bytes) -> _Sentences:
-        count, title_count, headline_count, shape_count = _HEADER.unpack_from(data)
-        offset = _HEADER.size
+        count, title_count, headline_count, shape_count = SKETCH_HEADER.unpack_from(data)
+        offset = SKETCH_HEADER.size
         sentences = struct.unpack_from(f"<{count}I", data, offset)
         skeletons = struct.unpack_from(f"<{count}I", data, offset + 4 * count)
         weights = tuple(data[offset + 8 * count : offset + 9 * count])
         offset += 9 * count
         shapes = struct.unpack_from(f"<{shape_count}Q", data, offset)
         offset += 8 * shape_count
-        headline = _HEADLINE.unpack_from(data, offset) if headline_count else None
-        offset += _HEADLINE.size * headline_count
+        headline = SKETCH_HEADLINE.unpack_from(data, offset) if headline_count else None
+        offset += SKETCH_HEADLINE.size * headline_count
         title_words = frozenset(struct.unpack_from(f"<{title_count}I", data, offset))
         return cls(
             sentences, skeletons, weights, shapes, frozenset(sentences), sum(weights), title_words, headline
