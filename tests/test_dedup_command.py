@@ -90,6 +90,23 @@ def test_other_tools_records_and_bad_lines(tmp_path: Path) -> None:
     assert "in.jsonl:3: skipped, not a JSON object" in result.stderr
 
 
+def test_records_keep_their_bytes_and_gain_the_dedup_fields(tmp_path: Path) -> None:
+    """Odd but valid lines: padding, an empty object, braces inside strings, non-ASCII, CRLF endings."""
+    source = tmp_path / "in.jsonl"
+    padded = orjson.dumps({"url": "https://a.example/x", "title": "T }", "body": 'café {"a"} \u2028'})
+    records = [b"  " + padded + b"  \r\n", b"{}\n", b"{ }\n", b'{"url":"https://a.example/y","n":[{}]}']
+    source.write_bytes(b"".join(records))
+    out = tmp_path / "out.jsonl"
+    assert dedup(source, "-o", out, "--mode", "tag", "--state", tmp_path / "state").returncode == 0
+    lines = out.read_bytes().splitlines()
+    assert len(lines) == 4
+    for line, original in zip(lines, records, strict=True):
+        record, expected = orjson.loads(line), orjson.loads(original)
+        assert {name: record[name] for name in expected} == expected
+        assert set(record) - set(expected) == {"story_id", "duplicate_of", "simhash"}
+        assert line.startswith(original.strip()[:-1])  # the record's own bytes, unchanged
+
+
 def test_rerun_replaces_dedup_fields(tmp_path: Path) -> None:
     source = write_lines(
         tmp_path / "in.jsonl",

@@ -133,14 +133,17 @@ def _is_newscrawl_export(record: dict[str, Any]) -> bool:
     return isinstance(simhash, str) and bool(NEWSCRAWL_SIMHASH.fullmatch(simhash)) and "crawled_at" in record
 
 
-def extended_record(record: bytes, decision: Decision) -> bytes:
-    """``record`` (a serialized JSON object) with the dedup fields appended."""
+def write_extended(output: IO[bytes], record: bytes, decision: Decision) -> None:
+    """Write ``record`` (one serialized JSON object, surrounding whitespace allowed) with the dedup
+    fields appended, and a newline: the record itself is copied once, into the output's buffer."""
+    start = 0 if record[:1] == b"{" else len(record) - len(record.lstrip())
+    end = record.rindex(b"}")
     fields = orjson.dumps(
         {"story_id": decision.story_id, "duplicate_of": decision.duplicate_of, "simhash": decision.simhash}
     )
-    head = record[:-1].rstrip()
-    separator = b"" if head.endswith(b"{") else b","
-    return head + separator + fields[1:]
+    separator = b"," if record.find(b'"', start, end) >= 0 else b""  # an empty object has no key
+    output.write(memoryview(record)[start:end])
+    output.write(separator + fields[1:] + b"\n")
 
 
 def read_lines(paths: Sequence[str]) -> Iterator[tuple[Source, bytes]]:
@@ -282,7 +285,7 @@ class Deduplicator:
                     result.url, result.outlet, decision.duplicate_of, decision.story_id, decision.similarity
                 )
                 return
-        self.output.write(extended_record(result.rewritten or line.strip(), decision) + b"\n")
+        write_extended(self.output, result.rewritten or line, decision)
 
     def run_in_order(self, paths: Sequence[str], workers: int) -> None:
         """Decide lines in input order, parsing ahead in ``workers`` processes."""
