@@ -58,9 +58,11 @@ BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n")
 SOURCE_TRIM = " \t.,;:\"'“”‘’"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LineLabel:
-    """One input line and what it was taken for; ``rule`` is None for story lines."""
+    """One input line and what it was taken for; ``rule`` is None for story lines. Never changed
+    after it is made, but not frozen: a frozen dataclass takes several times longer to build, and
+    bodies with junk get a label for every junk line."""
 
     index: int
     text: str
