@@ -106,18 +106,24 @@ class _Sentences(NamedTuple):
     def parse(cls, data: bytes) -> _Sentences:
         count, title_count, headline_count, shape_count = SKETCH_HEADER.unpack_from(data)
         offset = SKETCH_HEADER.size
-        sentences = struct.unpack_from(f"<{count}I", data, offset)
-        skeletons = struct.unpack_from(f"<{count}I", data, offset + 4 * count)
+        columns = _unsigned(2 * count).unpack_from(data, offset)  # sentence hashes, then skeletons
+        sentences, skeletons = columns[:count], columns[count:]
         weights = tuple(data[offset + 8 * count : offset + 9 * count])
         offset += 9 * count
-        shapes = struct.unpack_from(f"<{shape_count}Q", data, offset)
+        shapes = _unsigned(shape_count, "Q").unpack_from(data, offset)
         offset += 8 * shape_count
         headline = SKETCH_HEADLINE.unpack_from(data, offset) if headline_count else None
         offset += SKETCH_HEADLINE.size * headline_count
-        title_words = frozenset(struct.unpack_from(f"<{title_count}I", data, offset))
+        title_words = frozenset(_unsigned(title_count).unpack_from(data, offset))
         return cls(
             sentences, skeletons, weights, shapes, frozenset(sentences), sum(weights), title_words, headline
         )
+
+
+@lru_cache(maxsize=1024)
+def _unsigned(count: int, code: str = "I") -> struct.Struct:
+    """A little-endian array of ``count`` unsigned integers (compiled once per length)."""
+    return struct.Struct(f"<{count}{code}")
 
 
 def similarity(first: Sketch, second: Sketch) -> float:
