@@ -85,7 +85,7 @@ def parse_lines(
     """Parse (and fingerprint) a batch of lines; runs in a worker process."""
     parsed: list[tuple[dict[str, Any] | None, bytes | None, str]] = []
     for line in lines:
-        if not line.strip():
+        if not line or line.isspace():
             parsed.append((None, None, ""))  # blank: skipped without a word
             continue
         try:
@@ -97,7 +97,7 @@ def parse_lines(
             parsed.append((None, None, "not a JSON object"))
             continue
         rewritten = None
-        if any(name in value for name in DEDUP_FIELDS):
+        if not value.keys().isdisjoint(DEDUP_FIELDS):
             rewritten = orjson.dumps(
                 {name: field for name, field in value.items() if name not in DEDUP_FIELDS}
             )
