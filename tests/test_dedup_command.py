@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -155,3 +156,28 @@ def test_output_folder_is_created(tmp_path: Path) -> None:
     out = tmp_path / "new" / "folder" / "out.jsonl"
     assert dedup(source, "-o", out, "--state", tmp_path / "state").returncode == 0
     assert len(read_lines(out)) == 1
+
+
+def _die_in_worker(*_: object) -> None:
+    os._exit(3)  # what the kernel's out-of-memory killer leaves behind: no exception, no result
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A killed worker used to leave the run waiting forever; now it ends with an error naming what is done."""
+    from newscrawl.commands import dedup as command
+    from newscrawl.dedup.copies import CopiesFeed
+    from newscrawl.dedup.engine import DedupEngine
+    from newscrawl.store import open_dedup_store
+
+    source = write_lines(tmp_path / "in.jsonl", [{"url": "https://a.example/s", "title": "T", "body": STORY}])
+    monkeypatch.setattr(command, "parse_file_slice", _die_in_worker)  # forked workers inherit the patch
+    engine = DedupEngine(open_dedup_store(tmp_path / "state"))
+    copies = CopiesFeed(tmp_path / "copies.jsonl")
+    with open(tmp_path / "out.jsonl", "wb") as output:
+        deduplicator = command.Deduplicator(engine, output, copies, "tag", strip_junk=True)
+        with pytest.raises(command.WorkerLost, match=r"worker process died .* after 0 records"):
+            deduplicator.run_in_order([str(source)], workers=2)
+    copies.close()
+    engine.close()

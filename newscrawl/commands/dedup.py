@@ -23,6 +23,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -67,6 +68,10 @@ class Source:
     path: str
     line_number: int
     offset: int
+
+
+class WorkerLost(RuntimeError):
+    """A worker process died (killed, or out of memory): the run stops where its decisions stop."""
 
 
 class ParsedLine(NamedTuple):
@@ -295,26 +300,34 @@ class Deduplicator:
             for batch in batches:
                 self._collect(waiting, Parsed(batch, parse_lines(batch.lines, True, self.strip_junk)))
         else:
-            # fork: workers start at once with the modules already imported; they never touch the store.
-            # Not multiprocessing.Pool: its worker-handler thread wakes on every result waiting in the
-            # pipe and spins until another thread reads it, taking a tenth of the main process's CPU
-            # (measured); the executor's one manager thread reads results as they come.
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=_yield_to_decisions) as pool:
-                pending: deque[tuple[Batch, Future[list[ParsedLine]]]] = deque()
-                for batch in batches:
-                    task = (batch.path, batch.offset, batch.size, self.strip_junk)
-                    pending.append((batch, pool.submit(parse_file_slice, *task)))
-                    if (
-                        len(pending) > COMMIT_LINES // BATCH_LINES + 2 * workers
-                    ):  # workers parse on during commits
-                        done, result = pending.popleft()
-                        self._collect(waiting, Parsed(done, result.result()))
-                while pending:
+            try:
+                self._parse_ahead(batches, waiting, workers)
+            except BrokenProcessPool as error:
+                raise WorkerLost(
+                    f"a worker process died (killed, or out of memory?) after {self.counts['read']} "
+                    "records were decided: they are in the output and the index; run the command again "
+                    "(same --state) to finish"
+                ) from error
+        self._finish(waiting)
+
+    def _parse_ahead(self, batches: Iterable[Batch], waiting: list[Parsed], workers: int) -> None:
+        # fork: workers start at once with the modules already imported; they never touch the store.
+        # Not multiprocessing.Pool: its worker-handler thread wakes on every result waiting in the
+        # pipe and spins until another thread reads it, taking a tenth of the main process's CPU
+        # (measured); the executor's one manager thread reads results as they come.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_yield_to_decisions) as pool:
+            pending: deque[tuple[Batch, Future[list[ParsedLine]]]] = deque()
+            for batch in batches:
+                task = (batch.path, batch.offset, batch.size, self.strip_junk)
+                pending.append((batch, pool.submit(parse_file_slice, *task)))
+                if len(pending) > COMMIT_LINES // BATCH_LINES + 2 * workers:  # parse on during commits
                     done, result = pending.popleft()
                     self._collect(waiting, Parsed(done, result.result()))
-        self._finish(waiting)
+            while pending:
+                done, result = pending.popleft()
+                self._collect(waiting, Parsed(done, result.result()))
 
     def _collect(self, waiting: list[Parsed], parsed: Parsed) -> None:
         if len(parsed.results) != len(parsed.batch.lines):
@@ -476,6 +489,10 @@ class Command(ScrapyCommand):
                 else:
                     workers = default_workers() if opts.workers is None else opts.workers
                     deduplicator.run_in_order(args, workers)
+        except WorkerLost as error:
+            logger.error("%s", error)
+            self.exitcode = 1
+            return
         finally:
             copies.close()
             engine.close()
