@@ -216,7 +216,8 @@ def fingerprint_batch(texts: Sequence[str], titles: Sequence[str] = ()) -> list[
     """Fingerprints of ``texts`` (lines separated by newlines), one per text, in order.
 
     ``titles``, one per text if given, are fingerprinted in the same pass: each gives its text's
-    ``headline`` (computed like a sentence of a text, so that copies of a headline agree).
+    sketch a headline (its first sentence, computed like a sentence of a text, so that copies of a
+    headline agree) and title words.
     """
     if titles and len(titles) != len(texts):
         raise ValueError(f"{len(titles)} titles for {len(texts)} texts")
@@ -311,14 +312,14 @@ def _fingerprint_chunk(texts: Sequence[str], titles: Sequence[str]) -> list[Fing
     headlines, words = _title_parts(chunk, len(texts), len(titles))
     # The sketch columns of the whole chunk, each serialized once and sliced per text.
     columns = SketchColumns(
-        rows["sentence"].tobytes(), rows["skeleton"].tobytes(), rows["weight"].tobytes(), words[0]
+        rows["sentence"].tobytes(), rows["skeleton"].tobytes(), rows["weight"].tobytes(), words.data
     )
     fingerprints = []
     for index in range(len(texts)):
         first, end = bounds[index], bounds[index + 1]
         sketch_end = min(end, first + MAX_SKETCH_SENTENCES)
         text_shapes = tuple(shapes[first : min(end, first + SHAPED_SENTENCES)])
-        word_first, word_end = words[1][index], words[2][index]
+        word_first, word_end = words.starts[index], words.ends[index]
         fingerprints.append(
             Fingerprint(
                 rows=rows[first:sketch_end],
@@ -333,14 +334,20 @@ def _fingerprint_chunk(texts: Sequence[str], titles: Sequence[str]) -> list[Fing
     return fingerprints
 
 
+class _TitleWords(NamedTuple):
+    """The 32-bit word hashes of a chunk's titles (little-endian bytes) and each title's share."""
+
+    data: bytes
+    starts: list[int]  # per text: its title's first word
+    ends: list[int]  # and the end of its words, at most MAX_TITLE_WORDS after the start
+
+
 def _title_parts(
     chunk: _Sentences, texts: int, titles: int
-) -> tuple[list[tuple[int, int, int, int] | None], tuple[bytes, list[int], list[int]]]:
-    """Per text, its title's first sentence as (hash, skeleton, weight, shape), and the title's word
-    hashes: the little-endian bytes of all of them, with where each text's start and end (at most
-    MAX_TITLE_WORDS)."""
+) -> tuple[list[tuple[int, int, int, int] | None], _TitleWords]:
+    """Per text, its title's first sentence as (hash, skeleton, weight, shape), and the titles' words."""
     if not titles:
-        return [None] * texts, (b"", [0] * texts, [0] * texts)
+        return [None] * texts, _TitleWords(b"", [0] * texts, [0] * texts)
     headlines: list[tuple[int, int, int, int] | None] = []
     bounds = chunk.bounds.tolist()
     for index in range(texts):
@@ -357,7 +364,7 @@ def _title_parts(
     token_bounds = np.searchsorted(chunk.token_starts[first_token:], document_ends[texts - 1 :]).tolist()
     starts = token_bounds[:-1]
     ends = [min(end, start + MAX_TITLE_WORDS) for start, end in itertools.pairwise(token_bounds)]
-    return headlines, (hashes.tobytes(), starts, ends)
+    return headlines, _TitleWords(hashes.tobytes(), starts, ends)
 
 
 class SketchColumns(NamedTuple):

@@ -49,7 +49,6 @@ MIN_HEADLINE_TOKENS = 4
 SHAPE_MATCHES = 4  # of 8 MinHash bytes
 
 
-
 @dataclass(frozen=True, slots=True)
 class Sketch:
     """What the index keeps of a story to verify later candidates (9 bytes a sentence, 8 a shape).
