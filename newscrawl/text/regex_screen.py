@@ -20,7 +20,8 @@ Why the translation is a superset:
   both a necessary condition and selective). A back-reference becomes "any text".
 * RE2's ``\\w``, ``\\d`` and ``\\s`` are ASCII; Python's are Unicode, so they are spelled out as
   the code point ranges this Python's own ``re`` gives them (RE2's Unicode tables may be of
-  another Unicode version).
+  another Unicode version): exactly in the Basic Multilingual Plane; above it, a class that may
+  match takes every code point and a class whose complement is taken none.
 * RE2 ignores case by Unicode's case-folding orbits, Python by simple lowercase: letters Python
   also matches (it takes "İ" for "i") are added.
 * A class RE2 cannot express exactly (a negated category inside a set) becomes "any character".
