@@ -25,7 +25,7 @@ from newscrawl.feeds import flush_open_feeds
 from newscrawl.store.seen import SeenRecord, SeenStore, SQLiteSeenStore
 from newscrawl.store.sqlite import SQLiteDatabase
 from newscrawl.text.dates import newest_utc
-from newscrawl.text.urls import url_key
+from newscrawl.text.urls import page_key
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class SeenRecorder:
         """Record the page under every URL that led to it (the listed one, redirects, the final one)."""
         for seen_as in {*response.meta.get("redirect_urls", []), response.url, url}:
             self.pending.append(
-                SeenRecord(url_key(seen_as) or seen_as, url, outlet, version, story_id)
+                SeenRecord(page_key(seen_as), url, outlet, version, story_id)
             )
         if len(self.pending) >= BATCH_SIZE or time.monotonic() - self.flushed_at >= BATCH_SECONDS:
             self.flush()

@@ -48,7 +48,7 @@ from twisted.internet import task
 
 from newscrawl import feeds
 from newscrawl.store.redis import DEFAULT_PREFIX, connect, key_digest
-from newscrawl.text.urls import url_key
+from newscrawl.text.urls import page_key
 
 logger = logging.getLogger(__name__)
 
@@ -271,6 +271,7 @@ class Roster:
         if self._client.zcard(self._queue_key):
             return False
         busy = any(state == "busy" and worker != self.worker for worker, state in self.reap_dead())
+        # Looked at again: reaping a dead worker may have put its unfinished requests back.
         return not busy and not self._client.zcard(self._queue_key)
 
     def reap_dead(self) -> list[tuple[str, str]]:
@@ -329,7 +330,7 @@ class InFlight:
 
     def hold(self, request: Request, data: bytes) -> None:
         self._held[request] = data
-        requested = key_digest(url_key(request.url) or request.url)
+        requested = key_digest(page_key(request.url))
         self._client.hset(self._urls_key, _member_digest(data), requested)
 
     def settle(self, active: Collection[Request] | None) -> int:
@@ -392,7 +393,7 @@ class ScaleOut:
                 url = json.loads(line).get("url")
             except ValueError:
                 return False
-            return key_digest(url_key(url) or url) not in handed_back if isinstance(url, str) else True
+            return key_digest(page_key(url)) not in handed_back if isinstance(url, str) else True
 
         return keep
 

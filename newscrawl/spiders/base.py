@@ -35,7 +35,7 @@ from newscrawl.spiders.discovery import (
     robots_sitemaps,
     same_site,
 )
-from newscrawl.text.urls import strip_tracking, url_key
+from newscrawl.text.urls import page_key, strip_tracking
 
 logger = logging.getLogger(__name__)
 
@@ -212,8 +212,8 @@ class ArticleSpider(scrapy.Spider):
         page = response.meta.get("page", 1)
         if page < outlet.max_section_pages:
             next_url = self.next_page(outlet, response)
-            if next_url and _page_key(next_url) not in self.seen_listings:
-                self.seen_listings.add(_page_key(next_url))
+            if next_url and (next_key := page_key(next_url)) not in self.seen_listings:
+                self.seen_listings.add(next_key)
                 section = response.meta.get("section", response.url)
                 yield self._request(
                     outlet, next_url, self.parse_section, priority=10, page=page + 1, section=section
@@ -243,7 +243,7 @@ class ArticleSpider(scrapy.Spider):
             if (
                 href.strip()
                 and same_site(url, outlet.base_url)
-                and _page_key(url) != _page_key(response.url)
+                and page_key(url) != page_key(response.url)
             ):
                 return url
         return None
@@ -266,7 +266,7 @@ class ArticleSpider(scrapy.Spider):
                 continue
             if from_links_of and not outlet.allow and not self._linked_article(url, from_links_of):
                 continue
-            key = _page_key(url)
+            key = page_key(url)
             if key in self.seen_articles or key in candidates:
                 continue
             if self._older_than_since(entry):
@@ -346,7 +346,7 @@ class ArticleSpider(scrapy.Spider):
             self.count(outlet, "skipped_not_html")
             self._handled_without_item(response, outlet)
             return
-        final = _page_key(response.url)
+        final = page_key(response.url)
         if not self._first_fetch(final, response):  # two listed URLs redirected to one page
             logger.info("%s: %s was already fetched under another URL; skipped", outlet.name, response.url)
             self._handled_without_item(response, outlet)
@@ -383,7 +383,7 @@ class ArticleSpider(scrapy.Spider):
     def _first_fetch(self, key: str, response: Response) -> bool:
         if self.run_claims is not None:
             requested = (response.meta.get("redirect_urls") or [response.url])[0]
-            return self.run_claims.first_fetch(key, _page_key(requested))
+            return self.run_claims.first_fetch(key, page_key(requested))
         if key in self.fetched_articles:
             return False
         self.fetched_articles.add(key)
@@ -403,8 +403,3 @@ class ArticleSpider(scrapy.Spider):
             )
         else:
             logger.error("%s: %s failed: %s", outlet_name, request.url, failure.getErrorMessage())
-
-
-def _page_key(url: str) -> str:
-    """The key under which URL variants of one page (scheme, ``www.``, slash, tracking, AMP) are one."""
-    return url_key(url) or url

@@ -116,3 +116,9 @@ def url_key(url: str | None) -> str | None:
         if not is_tracking_parameter(name) and name.lower() not in _AMP_PARAMETERS
     )
     return f"{host}{path}?{urlencode(kept)}" if kept else host + path
+
+
+def page_key(url: str) -> str:
+    """The key under which URL variants of one page (scheme, ``www.``, slash, tracking, AMP) are one:
+    ``url_key``, or the URL itself when it is no http(s) URL."""
+    return url_key(url) or url
