@@ -21,7 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from newscrawl.feeds import flush_open_feeds
+from newscrawl.feeds import OUTPUT_FAILED_STAT, flush_open_feeds
 from newscrawl.store.seen import SeenRecord, SeenStore, SQLiteSeenStore
 from newscrawl.store.sqlite import SQLiteDatabase
 from newscrawl.text.dates import newest_utc
@@ -103,14 +103,15 @@ class SeenRecorder:
     def _add(self, response: Response, outlet: str, url: str, version: str, story_id: str | None) -> None:
         """Record the page under every URL that led to it (the listed one, redirects, the final one)."""
         for seen_as in {*response.meta.get("redirect_urls", []), response.url, url}:
-            self.pending.append(
-                SeenRecord(page_key(seen_as), url, outlet, version, story_id)
-            )
+            self.pending.append(SeenRecord(page_key(seen_as), url, outlet, version, story_id))
         if len(self.pending) >= BATCH_SIZE or time.monotonic() - self.flushed_at >= BATCH_SECONDS:
             self.flush()
 
     def flush(self) -> None:
         if not self.pending:
+            return
+        if self.crawler.stats.get_value(OUTPUT_FAILED_STAT):  # in no file: the next run fetches them again
+            self.pending = []
             return
         flush_open_feeds()
         records, self.pending = self.pending, []

@@ -34,6 +34,9 @@ LONG_BODY_WORDS = 100
 # Finish reasons that mean the crawl could not start as configured (e.g. a renderer is missing).
 START_FAILURES = frozenset({"renderer_unavailable"})
 COVERAGE_FIELDS = ("authors", "date", "body_100_words", "body_selector")
+# Set by a scaled-out worker that the others took for dead while it ran: the crawl failed, since
+# requests it held were also given to other workers.
+MAYBE_DOUBLED_STAT = "newscrawl/worker_taken_for_dead"
 
 
 class ExitCode(IntEnum):
@@ -190,7 +193,7 @@ class RunMonitor:
         spider_errors = sum(
             v for k, v in self.stats.get_stats().items() if k.startswith("spider_exceptions/")
         )
-        if reason != "finished" or spider_errors:
+        if reason != "finished" or spider_errors or self.stats.get_value(MAYBE_DOUBLED_STAT):
             return ExitCode.CRAWL_FAILED
         problems = [p for entry in report.values() for p in entry["problems"]]
         if any(p.startswith(("unreachable", "yielded nothing")) for p in problems):
@@ -211,7 +214,7 @@ class RunMonitor:
         path = self._summary_path()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(path.name + ".part")
+            temporary = path.with_name(path.name + ".tmp")
             temporary.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             temporary.replace(path)
             logger.info("run summary written to %s", path)

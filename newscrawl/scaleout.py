@@ -9,11 +9,12 @@
 - the seen store and the dedup index live in the same Redis (``newscrawl.store.redis``);
 - "this article URL was discovered in this run" is a claim in Redis (``RunClaims``), so each
   article is requested by one worker only, whichever worker's listing found it first;
-- a request a worker takes from the queue stays in Redis under that worker's name (in flight) until
-  the items it produced are flushed to the worker's feed; when a worker is killed (its heartbeat
-  stops, or a worker on its machine finds its feed file abandoned), the requests it had not
-  finished go back to the queue for the others, and the recovered feed of the killed worker keeps
-  only the items of requests it finished, so nothing is lost or exported twice;
+- a request a worker takes from the queue stays in Redis under that worker process's incarnation
+  (``<worker>#<random>``: a worker restarted under its name is another one) until the items it
+  produced are flushed to the worker's feed; when a worker is killed (its heartbeat stops, or a
+  worker on its machine finds its feed file abandoned), the requests it had not finished go back
+  to the queue for the others, and the recovered feed of the killed worker keeps only the items
+  of requests it finished, so nothing is lost or exported twice;
 - workers report in Redis whether they are busy; a worker stops once the crawl has drained (no
   request queued, no other worker busy) for ``NEWSCRAWL_REDIS_IDLE_STOP`` seconds (negative: it
   waits for ever), so cron still sees each worker end with an exit code;
@@ -32,6 +33,7 @@ import logging
 import os
 import secrets
 import socket
+import threading
 import time
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime
@@ -47,6 +49,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from newscrawl import feeds
+from newscrawl.monitor import MAYBE_DOUBLED_STAT
 from newscrawl.store.redis import DEFAULT_PREFIX, connect, key_digest
 from newscrawl.text.urls import page_key
 
@@ -63,11 +66,14 @@ DEFAULT_PREFETCH = 4
 ROSTER_KEY = DEFAULT_PREFIX + "{spider}:workers"
 # Per worker: the requests it took and has not finished (queue members and scores), the URL keys
 # of those requests, and the URL keys of the requests handed back to the queue when it was killed.
-IN_FLIGHT_KEY = DEFAULT_PREFIX + "{spider}:in-flight:{worker}"
-IN_FLIGHT_URLS_KEY = DEFAULT_PREFIX + "{spider}:in-flight-urls:{worker}"
-HANDED_BACK_KEY = DEFAULT_PREFIX + "{spider}:handed-back:{worker}"
+IN_FLIGHT_KEY = DEFAULT_PREFIX + "{spider}:in-flight:{incarnation}"
+IN_FLIGHT_URLS_KEY = DEFAULT_PREFIX + "{spider}:in-flight-urls:{incarnation}"
+HANDED_BACK_KEY = DEFAULT_PREFIX + "{spider}:handed-back:{incarnation}"
 HEARTBEAT_SECONDS = 1.0
-ROSTER_TTL_SECONDS = 10.0  # a worker silent this long is dead (it beats every second)
+ROSTER_TTL_SECONDS = 10  # a worker silent this long is dead (it beats every second)
+# The heartbeat runs in a thread, so a reactor busy parsing a huge page does not make the worker
+# look dead; a reactor that has not ticked for this long is hung, and the heartbeat stops.
+REACTOR_STALL_SECONDS = 120.0
 SPIDER_PRIORITY = 30  # Scrapy's "spider" settings priority: above the project, below the command line
 
 # KEYS: the spider's current-run key; ARGV: claim set suffix, ttl, then the URL keys to claim.
@@ -93,15 +99,34 @@ redis.call('ZADD', KEYS[2], first[2], first[1])
 return first[1]
 """
 
-# KEYS: roster, queue, in-flight, in-flight URLs, handed-back URLs; ARGV: worker, now, force, ttl.
-# Unless the worker is alive (its roster deadline ahead, and not forced), puts its requests in
-# flight back in the queue, notes their URL keys as handed back and strikes it from the roster.
+# Roster entries are "<state> <deadline> <incarnation>": a worker name is taken again by a worker
+# restarted under it, so what was handed back is kept per incarnation (the process), not per name.
+# Deadlines are in the Redis server's clock, so the workers' clocks need not agree.
+
+# KEYS: roster; ARGV: worker, incarnation, state, ttl, renew. Writes the worker's entry; with renew
+# = '1' only while it is this incarnation's (not struck off as dead, nor taken by a successor).
+# Returns the incarnation whose entry it was before ('' for none).
+_REPORT = """
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+local holder = entry and string.match(entry, '(%S+)$') or ''
+if ARGV[5] == '1' and holder ~= ARGV[2] then return holder end
+local now = tonumber(redis.call('TIME')[1])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3] .. ' ' .. (now + tonumber(ARGV[4])) .. ' ' .. ARGV[2])
+return holder
+"""
+
+# KEYS: roster, queue, in-flight, in-flight URLs, handed-back URLs (the last three the incarnation's);
+# ARGV: worker, incarnation, force, ttl. Unless forced, only an incarnation that holds the roster
+# entry and whose deadline has passed is reaped. Puts its requests in flight back in the queue,
+# notes their URL keys as handed back and strikes its entry from the roster.
 # Returns the number of requests handed back, or -1 for a live worker.
 _REAP = """
 local entry = redis.call('HGET', KEYS[1], ARGV[1])
-if entry and ARGV[3] ~= '1' then
-  local deadline = tonumber(string.match(entry, '(%S+)$'))
-  if deadline and deadline >= tonumber(ARGV[2]) then return -1 end
+local deadline, holder = string.match(entry or '', '^%S+ (%S+) (%S+)$')
+local holds = holder == ARGV[2]
+if ARGV[3] ~= '1' then
+  if not holds then return 0 end
+  if tonumber(deadline) >= tonumber(redis.call('TIME')[1]) then return -1 end
 end
 local count = redis.call('ZCARD', KEYS[3])
 if count > 0 then
@@ -113,8 +138,14 @@ for at = 1, #urls, 1000 do
 end
 redis.call('EXPIRE', KEYS[5], ARGV[4])
 redis.call('DEL', KEYS[3], KEYS[4])
-redis.call('HDEL', KEYS[1], ARGV[1])
+if holds then redis.call('HDEL', KEYS[1], ARGV[1]) end
 return count
+"""
+
+# KEYS: roster; ARGV: worker, incarnation. Leaves the roster, unless a successor holds the entry.
+_LEAVE = """
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+if entry and string.match(entry, '(%S+)$') == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
 """
 
 # KEYS: the spider's current-run key; ARGV: ttl, the fetched page's key, the key of the URL that
@@ -250,21 +281,56 @@ class Roster:
     """Which workers are busy, kept in Redis, so that a worker stops only once the whole crawl drained.
 
     Each worker's entry carries a deadline that its heartbeat pushes forward: the entry of a
-    killed worker runs out and stops counting.
+    killed worker runs out and stops counting, and its unfinished requests go back to the queue.
     """
 
-    def __init__(self, client: redis.Redis, spider: str, worker: str) -> None:
+    def __init__(self, client: redis.Redis, spider: str, worker: str, incarnation: str) -> None:
         self._client = client
         self._key = ROSTER_KEY.format(spider=spider)
         self._queue_key = QUEUE_KEY % {"spider": spider}
         self._spider = spider
+        self._report = client.register_script(_REPORT)
         self._reap = client.register_script(_REAP)
+        self._leave = client.register_script(_LEAVE)
+        self._lock = threading.Lock()  # the heartbeat thread renews while the reactor reports
         self.worker = worker
+        self.incarnation = incarnation
         self.state = "busy"
+        self.taken_for_dead = False
+
+    def join(self) -> None:
+        """Enter the roster busy. A predecessor under this name (killed and restarted) is dead: the
+        requests it held go back to the queue first, before this worker takes any."""
+        entry = cast(bytes | None, self._client.hget(self._key, self.worker))
+        if entry is not None:
+            self.reap(entry.decode().split()[-1], force=True)
+        self._write("busy", renew=False)
 
     def report(self, state: str) -> None:
         self.state = state
-        self._client.hset(self._key, self.worker, f"{state} {time.time() + ROSTER_TTL_SECONDS:.0f}")
+        self.renew()
+
+    def renew(self) -> None:
+        """Push this worker's deadline forward; notices when the others took it for dead."""
+        with self._lock:
+            holder = self._write(self.state, renew=True)
+            if holder == self.incarnation or self.taken_for_dead:
+                return
+            self.taken_for_dead = True
+            if holder:
+                logger.error("another worker %s (%s) joined while this one runs", self.worker, holder)
+                return
+            logger.error(
+                "worker %s was taken for dead (no heartbeat for %d s): the requests it held went to other "
+                "workers, and their items may now be exported twice",
+                self.worker,
+                ROSTER_TTL_SECONDS,
+            )
+            self._write(self.state, renew=False)
+
+    def _write(self, state: str, renew: bool) -> str:
+        args: list[str | int] = [self.worker, self.incarnation, state, ROSTER_TTL_SECONDS, int(renew)]
+        return cast(bytes, self._report(keys=[self._key], args=args)).decode()
 
     def drained(self) -> bool:
         """No request queued and no other live worker busy (one could still queue new requests)."""
@@ -276,38 +342,84 @@ class Roster:
 
     def reap_dead(self) -> list[tuple[str, str]]:
         """Reap the workers whose heartbeat stopped (killed ones); returns the live (worker, state)."""
-        now = time.time()
+        seconds, _ = cast(tuple[int, int], self._client.time())
         live = []
         for worker, entry in cast(dict[bytes, bytes], self._client.hgetall(self._key)).items():
-            state, deadline = entry.decode().split()
-            if float(deadline) < now:
-                self.reap(worker.decode())
-            else:
-                live.append((worker.decode(), state))
+            state, deadline, incarnation = entry.decode().split()
+            if float(deadline) < seconds and self.reap(incarnation) >= 0:
+                continue
+            live.append((worker.decode(), state))
         return live
 
-    def reap(self, worker: str, force: bool = False) -> int:
-        """Hand a dead worker's unfinished requests back to the queue (-1: it is alive after all)."""
+    def reap(self, incarnation: str, force: bool = False) -> int:
+        """Hand a dead incarnation's unfinished requests back to the queue (-1: it is alive after all)."""
         keys = [
             self._key,
             self._queue_key,
             *(
-                template.format(spider=self._spider, worker=worker)
+                template.format(spider=self._spider, incarnation=incarnation)
                 for template in (IN_FLIGHT_KEY, IN_FLIGHT_URLS_KEY, HANDED_BACK_KEY)
             ),
         ]
-        handed_back = int(self._reap(keys=keys, args=[worker, time.time(), int(force), CLAIMS_TTL_SECONDS]))
+        args: list[str | int] = [worker_of(incarnation), incarnation, int(force), CLAIMS_TTL_SECONDS]
+        handed_back = int(self._reap(keys=keys, args=args))
         if handed_back > 0:
-            logger.warning("worker %s stopped, %d requests unfinished: queued again", worker, handed_back)
+            logger.warning("worker %s stopped, %d unfinished: queued again", incarnation, handed_back)
         return handed_back
 
-    def handed_back(self, worker: str) -> set[bytes]:
-        """URL keys (digests) of the requests taken back from a killed worker."""
-        key = HANDED_BACK_KEY.format(spider=self._spider, worker=worker)
+    def handed_back(self, incarnation: str) -> set[bytes]:
+        """URL keys (digests) of the requests taken back from a killed incarnation."""
+        key = HANDED_BACK_KEY.format(spider=self._spider, incarnation=incarnation)
         return cast(set[bytes], self._client.smembers(key))
 
     def leave(self) -> None:
-        self._client.hdel(self._key, self.worker)
+        self._leave(keys=[self._key], args=[self.worker, self.incarnation])
+
+
+class Heartbeat:
+    """Renews this worker's roster entry every second from a thread of its own.
+
+    A heartbeat on the reactor stops while the reactor parses a huge page; after
+    ``ROSTER_TTL_SECONDS`` the others would take the worker for dead and fetch its requests again
+    while it still exports them. The thread beats on while the reactor calls ``tick`` now and then,
+    and stops when it has not for ``stall_limit`` seconds: a hung worker is dead to the others.
+    """
+
+    def __init__(
+        self, roster: Roster, every: float = HEARTBEAT_SECONDS, stall_limit: float = REACTOR_STALL_SECONDS
+    ) -> None:
+        self._roster = roster
+        self._every = every
+        self._stall_limit = stall_limit
+        self._last_tick = time.monotonic()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"heartbeat-{roster.worker}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def tick(self) -> None:
+        self._last_tick = time.monotonic()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self._every):
+            if time.monotonic() - self._last_tick > self._stall_limit:
+                continue
+            try:
+                self._roster.renew()
+            except redis.RedisError as error:
+                logger.warning("worker %s could not renew its heartbeat: %s", self._roster.worker, error)
+
+
+def worker_of(incarnation: str) -> str:
+    """The worker name of an incarnation ``<worker>#<token>``."""
+    worker, mark, _ = incarnation.rpartition("#")
+    return worker if mark else incarnation
 
 
 class InFlight:
@@ -317,10 +429,10 @@ class InFlight:
     the feed file (``settle``); then a kill can no longer lose them.
     """
 
-    def __init__(self, client: redis.Redis, spider: str, worker: str) -> None:
+    def __init__(self, client: redis.Redis, spider: str, incarnation: str) -> None:
         self._client = client
-        self._key = IN_FLIGHT_KEY.format(spider=spider, worker=worker)
-        self._urls_key = IN_FLIGHT_URLS_KEY.format(spider=spider, worker=worker)
+        self._key = IN_FLIGHT_KEY.format(spider=spider, incarnation=incarnation)
+        self._urls_key = IN_FLIGHT_URLS_KEY.format(spider=spider, incarnation=incarnation)
         self._take = client.register_script(_TAKE)
         self._held: dict[Request, bytes] = {}
 
@@ -368,25 +480,27 @@ class ScaleOut:
         self.client = client
         spider = crawler.spidercls.name
         worker = worker_id(crawler.settings)
+        incarnation = f"{worker}#{secrets.token_hex(4)}"
         self.claims = RunClaims(client, spider)
-        self.roster = Roster(client, spider, worker)
-        # A worker restarted under the same name takes back what its killed predecessor held
-        # first, before it takes anything itself (and before its feed recovers the old file).
-        self.roster.reap(worker, force=True)
-        self.in_flight = InFlight(client, spider, worker)
-        feeds.SCALED_OUT.worker = worker
+        self.roster = Roster(client, spider, worker, incarnation)
+        # Before anything is taken (and before the feed recovers a killed predecessor's file).
+        self.roster.join()
+        self.heartbeat = Heartbeat(self.roster)
+        self.heartbeat.start()
+        self.in_flight = InFlight(client, spider, incarnation)
+        feeds.SCALED_OUT.worker = incarnation
         feeds.SCALED_OUT.lines_to_keep = self.lines_to_keep
         self.idle_stop = idle_stop
         self.drained_since: float | None = None
-        # Scrapy looks at an idle spider every 5 s; the heartbeat also ends a drained crawl sooner.
-        self.heartbeat = task.LoopingCall(self.beat)
+        # Scrapy looks at an idle spider every 5 s; this loop also ends a drained crawl sooner.
+        self.rounds = task.LoopingCall(self.round)
 
-    def lines_to_keep(self, worker: str) -> Callable[[bytes], bool]:
+    def lines_to_keep(self, incarnation: str) -> Callable[[bytes], bool]:
         """For the feed file a killed worker left on this machine: keep the items of requests it
         finished. It is dead (nobody holds its file), so its unfinished ones go back to the queue now."""
-        if worker != self.roster.worker:
-            self.roster.reap(worker, force=True)
-        handed_back = self.roster.handed_back(worker)
+        if incarnation != self.roster.incarnation:
+            self.roster.reap(incarnation, force=True)
+        handed_back = self.roster.handed_back(incarnation)
 
         def keep(line: bytes) -> bool:
             try:
@@ -414,22 +528,24 @@ class ScaleOut:
         worker = self.roster.worker
         logger.info("worker %s joins the shared crawl at %s", worker, redis_url(self.crawler.settings))
         self.crawler.stats.set_value("newscrawl/worker", worker)
-        self.roster.report("busy")
-        self.heartbeat.start(HEARTBEAT_SECONDS, now=False)
+        self.rounds.start(HEARTBEAT_SECONDS, now=False)
 
     def busy(self, **_: Any) -> None:
         self.drained_since = None
         if self.roster.state != "busy":
             self.roster.report("busy")
 
-    def beat(self) -> None:
+    def round(self) -> None:
+        """Every second on the reactor: release finished requests, reap dead workers, stop when drained."""
+        self.heartbeat.tick()
+        if self.roster.taken_for_dead:
+            self.crawler.stats.set_value(MAYBE_DOUBLED_STAT, True)
         engine = self.crawler.engine
         self.in_flight.settle(_engine_requests(self.crawler))
         if engine.spider_is_idle() and self.may_stop():
-            self.heartbeat.stop()
+            self.rounds.stop()
             deferred_from_coro(engine.close_spider_async(reason="finished"))
         else:
-            self.roster.report(self.roster.state)
             self.roster.reap_dead()
 
     def spider_idle(self, spider: Spider) -> None:
@@ -451,9 +567,10 @@ class ScaleOut:
         return True
 
     def spider_closed(self, spider: Spider) -> None:
-        if self.heartbeat.running:
-            self.heartbeat.stop()
+        if self.rounds.running:
+            self.rounds.stop()
         self.in_flight.settle(())  # the engine holds nothing now
+        self.heartbeat.stop()
         self.roster.leave()
         self.client.close()
 

@@ -15,7 +15,7 @@ import pytest
 from newscrawl.feeds import recover_partial_files
 from newscrawl.monitor import ExitCode
 from newscrawl.runlock import LockHeld, RunLock
-from tests.conftest import REPO, Network, crawl_command, start
+from tests.conftest import REPO, Network, crawl_command, read_jsonl, start
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +33,9 @@ def test_lock_is_exclusive_and_names_its_holder(tmp_path: Path) -> None:
 
 def test_two_runs_started_together_one_works_one_exits_locked(network: Network, tmp_path: Path) -> None:
     slow = ("-s", "DOWNLOAD_DELAY=0.2", "-s", "AUTOTHROTTLE_ENABLED=0", "-a", "outlet=valley-times")
-    runs = [start(crawl_command(network, tmp_path / "state", tmp_path / f"out{n}.jsonl", *slow)) for n in (1, 2)]
+    runs = [
+        start(crawl_command(network, tmp_path / "state", tmp_path / f"out{n}.jsonl", *slow)) for n in (1, 2)
+    ]
     results = [(run.wait(timeout=300), run.stdout.read() if run.stdout else "") for run in runs]
     codes = sorted(code for code, _ in results)
     assert codes == [ExitCode.OK, ExitCode.LOCKED], results
@@ -43,7 +45,11 @@ def test_two_runs_started_together_one_works_one_exits_locked(network: Network, 
 
 def test_lock_of_a_killed_run_is_taken_over(network: Network, tmp_path: Path) -> None:
     state = tmp_path / "state"
-    run = start(crawl_command(network, state, tmp_path / "a.jsonl", "-s", "DOWNLOAD_DELAY=0.5", "-s", "AUTOTHROTTLE_ENABLED=0"))
+    run = start(
+        crawl_command(
+            network, state, tmp_path / "a.jsonl", "-s", "DOWNLOAD_DELAY=0.5", "-s", "AUTOTHROTTLE_ENABLED=0"
+        )
+    )
     deadline = time.monotonic() + 60
     while not (state / "run.lock").exists() or not (state / "run.lock").read_text():
         assert time.monotonic() < deadline
@@ -52,7 +58,10 @@ def test_lock_of_a_killed_run_is_taken_over(network: Network, tmp_path: Path) ->
     run.wait()
     done = subprocess.run(
         crawl_command(network, state, tmp_path / "b.jsonl", "-a", "outlet=rheinblatt"),
-        cwd=REPO, capture_output=True, text=True, check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == ExitCode.OK, done.stderr[-2000:]
 
@@ -80,9 +89,21 @@ def test_bad_outlet_file_gives_exit_code_2(tmp_path: Path) -> None:
     path = tmp_path / "broken.toml"
     path.write_text('[[outlet]]\nname = "x"\nbase_url = "http://127.0.0.1:1/"\nsitemap = "/s.xml"\n')
     done = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "outlets", "-s", f"NEWSCRAWL_OUTLETS={path}",
-         "-s", f"NEWSCRAWL_STATE_DIR={tmp_path}"],
-        cwd=REPO, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "outlets",
+            "-s",
+            f"NEWSCRAWL_OUTLETS={path}",
+            "-s",
+            f"NEWSCRAWL_STATE_DIR={tmp_path}",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == ExitCode.BAD_START
     assert f"{path}: outlet.x.sitemap: unknown key" in done.stderr
@@ -112,10 +133,25 @@ def test_profile_sets_state_log_and_output_and_command_line_wins(network: Networ
         'LOG_LEVEL = "DEBUG"\n'
     )
     done = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "outlets", "-a", "outlet=rheinblatt",
-         "-s", f"NEWSCRAWL_PROFILE={profile}", "-s", f"NEWSCRAWL_OUTLETS={network.outlets_file}",
-         "-s", "LOG_LEVEL=INFO"],
-        cwd=REPO, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "outlets",
+            "-a",
+            "outlet=rheinblatt",
+            "-s",
+            f"NEWSCRAWL_PROFILE={profile}",
+            "-s",
+            f"NEWSCRAWL_OUTLETS={network.outlets_file}",
+            "-s",
+            "LOG_LEVEL=INFO",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == ExitCode.OK
     (log,) = (tmp_path / "logs").glob("outlets-*.log")
@@ -132,3 +168,20 @@ def test_shipped_cron_profile_loads() -> None:
     path, values = load_profile("cron")
     assert path.name == "cron.toml"
     assert {"NEWSCRAWL_STATE_DIR", "LOG_FILE", "NEWSCRAWL_DEFAULT_FEED"} <= set(values)
+
+
+def test_a_run_that_cannot_write_its_output_fails_and_marks_nothing_seen(
+    network: Network, tmp_path: Path
+) -> None:
+    """The output folder cannot be made (a file sits where it should be): the run ends with exit code
+    1 and names the file, and the next run, writing where it can, exports every article."""
+    (tmp_path / "blocked").write_text("a file, not a folder\n")
+    state = tmp_path / "state"
+    blocked = crawl_command(network, state, tmp_path / "blocked" / "out.jsonl", "-a", "outlet=rheinblatt")
+    done = subprocess.run(blocked, cwd=REPO, capture_output=True, text=True, check=False)
+    assert done.returncode == ExitCode.CRAWL_FAILED, done.stderr[-3000:]
+    assert "blocked/out.jsonl" in done.stderr
+    again = crawl_command(network, state, tmp_path / "out.jsonl", "-a", "outlet=rheinblatt")
+    done = subprocess.run(again, cwd=REPO, capture_output=True, text=True, check=False)
+    assert done.returncode == ExitCode.OK, done.stderr[-3000:]
+    assert len(read_jsonl(tmp_path / "out.jsonl")) == 3

@@ -10,12 +10,14 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
+import redis
 from scrapy import Request
 
 from newscrawl.monitor import ExitCode
-from newscrawl.scaleout import QUEUE_KEY, ROSTER_KEY, InFlight, Roster, RunClaims
+from newscrawl.scaleout import QUEUE_KEY, ROSTER_KEY, Heartbeat, InFlight, Roster, RunClaims, worker_of
 from newscrawl.store.redis import connect, key_digest
 from tests.conftest import REPO, Network, crawl_command, read_jsonl, run_scrapy, start
 
@@ -211,6 +213,30 @@ def test_worker_killed_with_sigkill_is_replaced_without_loss_or_double(
     check_one_crawl(items, single_process, network)
 
 
+def test_a_worker_frozen_longer_than_its_heartbeat_fails_its_run(
+    network: Network, redis_url: str, tmp_path: Path
+) -> None:
+    """SIGSTOP for longer than the roster's 10 s: the others hand its requests to the queue and
+    finish; when it runs again it says it was taken for dead and ends with exit code 1."""
+    assert seed(network, redis_url).returncode == 0
+    workers = {name: worker(network, redis_url, tmp_path, name, *SLOW) for name in ("a", "b")}
+    frozen = exporting_worker(tmp_path, workers)
+    workers[frozen].send_signal(signal.SIGSTOP)
+    client = connect(redis_url)
+    deadline = time.monotonic() + 60
+    while client.hexists(ROSTER_KEY.format(spider="outlets"), frozen) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    client.close()
+    workers[frozen].send_signal(signal.SIGCONT)
+    for name, process in workers.items():
+        code, errors = finish(process)
+        if name == frozen:
+            assert code == ExitCode.CRAWL_FAILED, errors[-3000:]
+            assert f"worker {frozen} was taken for dead" in errors
+        else:
+            assert_worker_done(code, errors)
+
+
 def test_run_claims_are_first_come_and_reset_by_the_next_run(redis_url: str) -> None:
     first, second = (RunClaims(connect(redis_url), "outlets") for _ in range(2))
     first.start_run()
@@ -224,21 +250,28 @@ def test_run_claims_are_first_come_and_reset_by_the_next_run(redis_url: str) -> 
     second.close()
 
 
+def roster(client: redis.Redis, incarnation: str) -> Roster:
+    return Roster(client, "outlets", worker_of(incarnation), incarnation)
+
+
 def test_roster_waits_for_live_busy_workers_only(redis_url: str) -> None:
     client = connect(redis_url)
-    me, other = Roster(client, "outlets", "me"), Roster(client, "outlets", "other")
+    me, other = roster(client, "me#1"), roster(client, "other#1")
+    me.join()
+    other.join()
     me.report("idle")
-    other.report("busy")
     assert not me.drained()
     other.report("idle")
     assert me.drained()
     client.zadd(QUEUE_KEY % {"spider": "outlets"}, {b"request": 0})
     assert not me.drained()
     client.delete(QUEUE_KEY % {"spider": "outlets"})
-    client.hset(ROSTER_KEY.format(spider="outlets"), "other", "busy 0")  # its heartbeat stopped long ago
+    other.report("busy")
+    client.hset(ROSTER_KEY.format(spider="outlets"), "other", "busy 0 other#1")  # its heartbeat stopped
     assert me.drained()
     assert client.hkeys(ROSTER_KEY.format(spider="outlets")) == [b"me"]
     me.leave()
+    assert client.hkeys(ROSTER_KEY.format(spider="outlets")) == []
     client.close()
 
 
@@ -246,16 +279,80 @@ def test_a_dead_workers_unfinished_requests_go_back_to_the_queue(redis_url: str)
     client = connect(redis_url)
     queue = QUEUE_KEY % {"spider": "outlets"}
     client.zadd(queue, {b"first": -10, b"second": 0})
-    dead, alive = InFlight(client, "outlets", "dead"), Roster(client, "outlets", "alive")
+    dying, alive = roster(client, "dead#1"), roster(client, "alive#1")
+    dying.join()
+    dead = InFlight(client, "outlets", "dead#1")
     taken = dead.take(queue)
     assert taken == b"first" and client.zrange(queue, 0, -1) == [b"second"]
     dead.hold(Request("https://outlet.example/a?utm_source=x"), taken)
-    client.hset(ROSTER_KEY.format(spider="outlets"), "dead", f"busy {time.time() + 60:.0f}")
-    assert alive.reap("dead") == -1  # its heartbeat still runs: alive
-    client.hset(ROSTER_KEY.format(spider="outlets"), "dead", "busy 0")
+    assert alive.reap("dead#1") == -1  # its heartbeat still runs: alive
+    client.hset(ROSTER_KEY.format(spider="outlets"), "dead", "busy 0 dead#1")
     alive.reap_dead()
     assert client.zrange(queue, 0, -1, withscores=True) == [(b"first", -10.0), (b"second", 0.0)]
-    assert alive.handed_back("dead") == {key_digest("outlet.example/a")}
+    assert alive.handed_back("dead#1") == {key_digest("outlet.example/a")}
     assert client.hkeys(ROSTER_KEY.format(spider="outlets")) == []
-    assert alive.reap("dead", force=True) == 0  # nothing left to hand back
+    assert alive.reap("dead#1", force=True) == 0  # nothing left to hand back
+    client.close()
+
+
+def test_a_worker_restarted_under_its_name_is_never_reaped_for_its_predecessor(redis_url: str) -> None:
+    """The killed predecessor's requests go back when its successor joins; when another worker
+    later recovers the predecessor's feed file, the successor's requests stay where they are."""
+    client = connect(redis_url)
+    queue = QUEUE_KEY % {"spider": "outlets"}
+    client.zadd(queue, {b"first": 0, b"second": 1})
+    roster(client, "a#old").join()
+    killed = InFlight(client, "outlets", "a#old")
+    killed.hold(Request("https://outlet.example/first"), cast(bytes, killed.take(queue)))
+    successor = roster(client, "a#new")
+    successor.join()
+    assert client.zrange(queue, 0, -1) == [b"first", b"second"]
+    held = InFlight(client, "outlets", "a#new")
+    held.hold(Request("https://outlet.example/first"), cast(bytes, held.take(queue)))
+    other = roster(client, "b#1")
+    assert other.reap("a#old", force=True) == 0  # the recovery of the killed one's file
+    assert other.reap("a#old") == 0
+    assert other.reap_dead() == [("a", "busy")]
+    assert client.zrange(queue, 0, -1) == [b"second"]
+    assert other.handed_back("a#old") == {key_digest("outlet.example/first")}
+    assert other.handed_back("a#new") == set()
+    client.close()
+
+
+def test_a_worker_taken_for_dead_says_so_and_fails_its_run(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = connect(redis_url)
+    slow, other = roster(client, "slow#1"), roster(client, "other#1")
+    slow.join()
+    client.hset(ROSTER_KEY.format(spider="outlets"), "slow", "busy 0 slow#1")  # a stop of 10 s and more
+    assert other.reap_dead() == []
+    slow.renew()
+    assert slow.taken_for_dead
+    assert "worker slow was taken for dead" in caplog.text
+    assert other.reap_dead() == [("slow", "busy")]  # back in the roster: the others wait for it
+    client.close()
+
+
+def test_the_heartbeat_beats_while_the_reactor_ticks_and_stops_when_it_hangs(redis_url: str) -> None:
+    client = connect(redis_url)
+    beating = roster(client, "w#1")
+    beating.join()
+    heartbeat = Heartbeat(beating, every=0.05, stall_limit=0.5)
+    heartbeat.start()
+    entry = ROSTER_KEY.format(spider="outlets")
+    try:
+        client.hset(entry, "w", "busy 0 w#1")
+        time.sleep(0.3)
+        assert int(cast(bytes, client.hget(entry, "w")).split()[1]) > time.time()  # renewed
+        time.sleep(0.5)  # the reactor has not ticked for longer than the stall limit
+        client.hset(entry, "w", "busy 0 w#1")
+        time.sleep(0.3)
+        assert client.hget(entry, "w") == b"busy 0 w#1"
+        heartbeat.tick()
+        time.sleep(0.3)
+        assert int(cast(bytes, client.hget(entry, "w")).split()[1]) > time.time()
+    finally:
+        heartbeat.stop()
+    assert not beating.taken_for_dead
     client.close()

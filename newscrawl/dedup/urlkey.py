@@ -14,6 +14,7 @@ from newscrawl.text.urls import url_key
 
 __all__ = ["is_article_key", "story_key", "url_key"]
 
+
 def is_article_key(key: str) -> bool:
     """False for a bare host: a canonical link to a home page names no article."""
     return "/" in key or "?" in key

@@ -240,11 +240,7 @@ class ArticleSpider(scrapy.Spider):
         candidates.extend(response.xpath(NEXT_PAGE_XPATH).getall())
         for href in candidates:
             url = response.urljoin(href.strip())
-            if (
-                href.strip()
-                and same_site(url, outlet.base_url)
-                and page_key(url) != page_key(response.url)
-            ):
+            if href.strip() and same_site(url, outlet.base_url) and page_key(url) != page_key(response.url):
                 return url
         return None
 

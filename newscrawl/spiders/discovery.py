@@ -250,4 +250,3 @@ def same_site(url: str, base_url: str) -> bool:
         return netloc[4:] if netloc.startswith("www.") else netloc
 
     return host(url) == host(base_url)
-
