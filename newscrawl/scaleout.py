@@ -314,19 +314,22 @@ class Roster:
         """Push this worker's deadline forward; notices when the others took it for dead."""
         with self._lock:
             holder = self._write(self.state, renew=True)
-            if holder == self.incarnation or self.taken_for_dead:
+            if holder == self.incarnation:
                 return
+            if holder:  # the name is someone else's now: leave it to them
+                if not self.taken_for_dead:
+                    logger.error("another worker %s (%s) joined while this one runs", self.worker, holder)
+                self.taken_for_dead = True
+                return
+            if not self.taken_for_dead:
+                logger.error(
+                    "worker %s was taken for dead (no heartbeat for %d s): the requests it held went to "
+                    "other workers, and their items may now be exported twice",
+                    self.worker,
+                    ROSTER_TTL_SECONDS,
+                )
             self.taken_for_dead = True
-            if holder:
-                logger.error("another worker %s (%s) joined while this one runs", self.worker, holder)
-                return
-            logger.error(
-                "worker %s was taken for dead (no heartbeat for %d s): the requests it held went to other "
-                "workers, and their items may now be exported twice",
-                self.worker,
-                ROSTER_TTL_SECONDS,
-            )
-            self._write(self.state, renew=False)
+            self._write(self.state, renew=False)  # back in the roster, so the others wait for it
 
     def _write(self, state: str, renew: bool) -> str:
         args: list[str | int] = [self.worker, self.incarnation, state, ROSTER_TTL_SECONDS, int(renew)]
@@ -345,7 +348,11 @@ class Roster:
         seconds, _ = cast(tuple[int, int], self._client.time())
         live = []
         for worker, entry in cast(dict[bytes, bytes], self._client.hgetall(self._key)).items():
-            state, deadline, incarnation = entry.decode().split()
+            fields = entry.decode().split()
+            if len(fields) != 3:
+                logger.warning("roster entry %r of %s is not <state> <deadline> <incarnation>", entry, worker)
+                continue
+            state, deadline, incarnation = fields
             if float(deadline) < seconds and self.reap(incarnation) >= 0:
                 continue
             live.append((worker.decode(), state))
@@ -412,7 +419,7 @@ class Heartbeat:
                 continue
             try:
                 self._roster.renew()
-            except redis.RedisError as error:
+            except (redis.RedisError, ValueError) as error:
                 logger.warning("worker %s could not renew its heartbeat: %s", self._roster.worker, error)
 
 

@@ -331,6 +331,11 @@ def test_a_worker_taken_for_dead_says_so_and_fails_its_run(
     assert slow.taken_for_dead
     assert "worker slow was taken for dead" in caplog.text
     assert other.reap_dead() == [("slow", "busy")]  # back in the roster: the others wait for it
+    client.hset(ROSTER_KEY.format(spider="outlets"), "slow", "busy 0 slow#1")  # and frozen once more
+    assert other.reap_dead() == []
+    slow.renew()
+    assert other.reap_dead() == [("slow", "busy")]
+    assert caplog.text.count("was taken for dead") == 1
     client.close()
 
 
