@@ -224,12 +224,14 @@ class AtomicFileFeedStorage(FileFeedStorage):
         for _ in range(CREATE_ATTEMPTS):
             recover_partial_files(self.target.parent, reserved={self.target})
             handle = fresh.open("wb")
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 os.link(fresh, self.part)
-            except FileExistsError:  # being recovered by another process, or written by another run
+            except (FileExistsError, BlockingIOError, FileNotFoundError):
+                # FILE.part is being recovered by another process (or written by another run), or a
+                # recovery took our new file for an abandoned one before we locked it: try again.
                 handle.close()
-                fresh.unlink()
+                fresh.unlink(missing_ok=True)
                 time.sleep(0.1)
                 continue
             fresh.unlink()

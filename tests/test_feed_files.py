@@ -4,7 +4,9 @@ new run never writes into, truncates or publishes a ``.part`` another process ho
 from __future__ import annotations
 
 import fcntl
+import multiprocessing
 import os
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
 from newscrawl import feeds
-from newscrawl.feeds import AtomicFileFeedStorage, FeedFileBusy, recover_partial_files
+from newscrawl.feeds import PART_SUFFIX, AtomicFileFeedStorage, FeedFileBusy, recover_partial_files
 
 
 @pytest.fixture
@@ -99,3 +101,35 @@ def test_a_part_killed_while_being_created_is_removed(tmp_path: Path) -> None:
     (tmp_path / "out.jsonl.part.new-4242").write_bytes(b"")
     assert recover_partial_files(tmp_path) == []
     assert list(tmp_path.iterdir()) == []
+
+
+def _write_rounds(folder: str, name: str, rounds: int) -> None:
+    """One process appending a line per round to its own feed file, recovering killed parts as it opens."""
+    crawler = get_crawler(Spider)
+    crawler.stats.open_spider()
+    spider = Spider.from_crawler(crawler, name="outlets")
+    for _ in range(rounds):
+        storage = AtomicFileFeedStorage(
+            (Path(folder) / f"{name}.jsonl").as_uri(), feed_options={"overwrite": False}
+        )
+        handle = storage.open(spider)
+        handle.write(f'{{"url": "{name}"}}\n'.encode())
+        storage.store(handle)
+
+
+def test_processes_opening_feeds_together_recover_each_killed_part_once(tmp_path: Path) -> None:
+    killed = [f"killed-{n}" for n in range(40)]
+    for name in killed:
+        (tmp_path / f"{name}.jsonl.part").write_text(f'{{"url": "{name}"}}\n')
+    context = multiprocessing.get_context("fork")
+    writers = [context.Process(target=_write_rounds, args=(str(tmp_path), f"w{n}", 15)) for n in range(4)]
+    for process in writers:
+        process.start()
+    for process in writers:
+        process.join(timeout=120)
+        assert process.exitcode == 0
+    lines = Counter(line for path in tmp_path.iterdir() for line in path.read_text().splitlines())
+    assert lines == Counter(
+        {f'{{"url": "{name}"}}': 1 for name in killed} | {f'{{"url": "w{n}"}}': 15 for n in range(4)}
+    )
+    assert not [path for path in tmp_path.iterdir() if PART_SUFFIX in path.name]
