@@ -545,8 +545,7 @@ class ScaleOut:
     def round(self) -> None:
         """Every second on the reactor: release finished requests, reap dead workers, stop when drained."""
         self.heartbeat.tick()
-        if self.roster.taken_for_dead:
-            self.crawler.stats.set_value(MAYBE_DOUBLED_STAT, True)
+        self.note_taken_for_dead()
         engine = self.crawler.engine
         self.in_flight.settle(_engine_requests(self.crawler))
         if engine.spider_is_idle() and self.may_stop():
@@ -578,8 +577,13 @@ class ScaleOut:
             self.rounds.stop()
         self.in_flight.settle(())  # the engine holds nothing now
         self.heartbeat.stop()
+        self.note_taken_for_dead()  # before the run monitor gives its verdict
         self.roster.leave()
         self.client.close()
+
+    def note_taken_for_dead(self) -> None:
+        if self.roster.taken_for_dead:
+            self.crawler.stats.set_value(MAYBE_DOUBLED_STAT, True)
 
 
 def claims_for(spider: Spider) -> RunClaims | None:
