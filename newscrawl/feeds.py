@@ -96,14 +96,15 @@ def _still_named(handle: IO[bytes], path: Path) -> bool:
     return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
 
 
-def _publish(part: Path, target: Path, stamp_always: bool, reserved: set[Path]) -> Path:
-    """Give a killed run's ``.part`` a final name that no file has, without ever replacing one.
+def _publish(part: Path, target: Path, plain_name: bool) -> Path:
+    """Give a killed run's ``.part`` a final name that no file has, without ever replacing one:
+    ``target`` itself (if ``plain_name`` and free), else ``<stem>.recovered-<time>[-N]<suffix>``.
 
     The part is linked under the new name, then unlinked: a kill between the two leaves it with
     two names, which the next recovery sees (link count) and finishes without publishing it twice.
     """
     stamp = datetime.fromtimestamp(part.stat().st_mtime, UTC).strftime("%Y-%m-%dT%H-%M-%S")
-    names = [] if stamp_always or target in reserved else [target]
+    names = [target] if plain_name else []
     names += [target.with_name(f"{target.stem}.recovered-{stamp}{target.suffix}")]
     names += (target.with_name(f"{target.stem}.recovered-{stamp}-{n}{target.suffix}") for n in range(2, 1000))
     for name in names:
@@ -150,7 +151,8 @@ def _recover(part: Path, reserved: set[Path]) -> Path | None:
         scaled_out = owner.exists()
         if scaled_out:
             _drop_lines_handed_over(handle, owner)
-        target = _publish(part, part.with_name(part.name[: -len(PART_SUFFIX)]), scaled_out, reserved)
+        target = part.with_name(part.name[: -len(PART_SUFFIX)])
+        target = _publish(part, target, plain_name=not scaled_out and target not in reserved)
         owner.unlink(missing_ok=True)
         part.unlink()
         _fsync_directory(part.parent)

@@ -226,7 +226,7 @@ class SharedScheduler(Scheduler):
         request = self.queue._decode_request(data)
         in_flight.hold(request, data)
         if self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     def _not_started(self) -> int:
@@ -301,9 +301,9 @@ class Roster:
     def join(self) -> None:
         """Enter the roster busy. A predecessor under this name (killed and restarted) is dead: the
         requests it held go back to the queue first, before this worker takes any."""
-        entry = cast(bytes | None, self._client.hget(self._key, self.worker))
-        if entry is not None:
-            self.reap(entry.decode().split()[-1], force=True)
+        fields = _entry_fields(cast(bytes | None, self._client.hget(self._key, self.worker)))
+        if fields is not None:
+            self.reap(fields[2], force=True)
         self._write("busy", renew=False)
 
     def report(self, state: str) -> None:
@@ -348,9 +348,8 @@ class Roster:
         seconds, _ = cast(tuple[int, int], self._client.time())
         live = []
         for worker, entry in cast(dict[bytes, bytes], self._client.hgetall(self._key)).items():
-            fields = entry.decode().split()
-            if len(fields) != 3:
-                logger.warning("roster entry %r of %s is not <state> <deadline> <incarnation>", entry, worker)
+            fields = _entry_fields(entry)
+            if fields is None:
                 continue
             state, deadline, incarnation = fields
             if float(deadline) < seconds and self.reap(incarnation) >= 0:
@@ -421,6 +420,18 @@ class Heartbeat:
                 self._roster.renew()
             except (redis.RedisError, ValueError) as error:
                 logger.warning("worker %s could not renew its heartbeat: %s", self._roster.worker, error)
+
+
+def _entry_fields(entry: bytes | None) -> tuple[str, str, str] | None:
+    """A roster entry's state, deadline and incarnation (None for no entry, or one of another shape)."""
+    if entry is None:
+        return None
+    fields = entry.decode().split()
+    if len(fields) != 3:
+        logger.warning("roster entry %r is not <state> <deadline> <incarnation>; ignored", entry)
+        return None
+    state, deadline, incarnation = fields
+    return state, deadline, incarnation
 
 
 def worker_of(incarnation: str) -> str:

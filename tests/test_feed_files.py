@@ -70,7 +70,7 @@ def test_a_scaled_out_workers_part_is_filtered_and_never_takes_the_plain_name(
     assert [path.name for path in tmp_path.iterdir()] == [recovered.name]
 
 
-def test_a_new_part_appears_locked_and_named_by_its_worker(
+def test_a_workers_part_is_held_while_open_and_names_its_incarnation(
     tmp_path: Path, spider: Spider, scaled_out: feeds._ScaledOut
 ) -> None:
     storage = AtomicFileFeedStorage((tmp_path / "out.jsonl").as_uri())

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import cast
 
@@ -343,21 +343,33 @@ def test_the_heartbeat_beats_while_the_reactor_ticks_and_stops_when_it_hangs(red
     client = connect(redis_url)
     beating = roster(client, "w#1")
     beating.join()
-    heartbeat = Heartbeat(beating, every=0.05, stall_limit=0.5)
-    heartbeat.start()
+    heartbeat = Heartbeat(beating, every=0.05, stall_limit=2.0)
     entry = ROSTER_KEY.format(spider="outlets")
+
+    def renewed() -> bool:
+        return int(cast(bytes, client.hget(entry, "w")).split()[1]) > time.time()
+
+    heartbeat.start()
     try:
         client.hset(entry, "w", "busy 0 w#1")
-        time.sleep(0.3)
-        assert int(cast(bytes, client.hget(entry, "w")).split()[1]) > time.time()  # renewed
-        time.sleep(0.5)  # the reactor has not ticked for longer than the stall limit
+        assert until(renewed, within=1.5)
+        time.sleep(2.5)  # the reactor has not ticked for longer than the stall limit
         client.hset(entry, "w", "busy 0 w#1")
-        time.sleep(0.3)
+        time.sleep(0.5)
         assert client.hget(entry, "w") == b"busy 0 w#1"
         heartbeat.tick()
-        time.sleep(0.3)
-        assert int(cast(bytes, client.hget(entry, "w")).split()[1]) > time.time()
+        assert until(renewed, within=1.5)
     finally:
         heartbeat.stop()
     assert not beating.taken_for_dead
     client.close()
+
+
+def until(condition: Callable[[], bool], within: float) -> bool:
+    """Whether ``condition`` holds within ``within`` seconds (asked every 20 ms)."""
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
