@@ -112,8 +112,8 @@ def _ends_sentence(flat: str) -> bool:
     return bool(tail) and tail[-1] in SENTENCE_END
 
 
-def _make_line(index: int, text: str, flat: str, hits: tuple[_Hit, ...]) -> _Line:
-    return _Line(index, text, flat, hits, len(flat.strip(EXACT_TRIM)))
+def _bare_length(flat: str) -> int:
+    return len(flat.strip(EXACT_TRIM))
 
 
 # Distinct line texts whose pattern hits are kept per rule set (a few MB at most).
@@ -185,7 +185,11 @@ def _label_junk(
         present = [(index, text) for index, text in enumerate(lines) if text.strip()]
         flats = [" ".join(text.split()) for _, text in present]
         screened = _screen(flats, rules)
-    if not screened and not _may_be_exact(flats, rules, title_key):
+    title_length = len(title_key) if title_key else -1
+    # Lines longer than this are neither an exact rule's line nor the headline.
+    plain_above = max(rules.longest_exact, title_length)
+    bare_lengths = [_bare_length(flat) for flat in flats]
+    if not screened and not _may_be_exact(flats, bare_lengths, rules, title_key, plain_above):
         return present, {}
     # Which lines the patterns found somewhere may match: only those lines run regexes.
     by_line: dict[int, list[tuple[JunkRules, set[int]]]] = {}
@@ -193,17 +197,20 @@ def _label_junk(
         for place, candidates in layer.screen.lines_matching(flats, patterns).items():
             by_line.setdefault(place, []).append((layer, candidates))
     remaining = [
-        _make_line(
-            index, text, flat, _memo_hits(text, flat, rules, by_line[place]) if place in by_line else ()
+        _Line(
+            index,
+            text,
+            flat,
+            _memo_hits(text, flat, rules, by_line[place]) if place in by_line else (),
+            bare_lengths[place],
         )
         for place, ((index, text), flat) in enumerate(zip(present, flats, strict=True))
     ]
     labels: dict[int, LineLabel] = {}
     # A pass labels nothing unless some line has a pattern hit or is short enough to be an exact
     # rule's line or the headline: context rules only act around labelled lines.
-    plain_above = max(rules.longest_exact, len(title_key) if title_key else -1)
     while any(line.hits or line.bare_length <= plain_above for line in remaining):
-        found = _classify(remaining, rules, title_key)
+        found = _classify(remaining, rules, title_key, plain_above)
         if not found:
             break
         labels.update(found)
@@ -226,18 +233,20 @@ def _screen(lines: list[str], rules: JunkRules) -> list[tuple[JunkRules, frozens
     return found
 
 
-def _may_be_exact(flats: list[str], rules: JunkRules, title_key: str | None) -> bool:
+def _may_be_exact(
+    flats: list[str], bare_lengths: list[int], rules: JunkRules, title_key: str | None, plain_above: int
+) -> bool:
     """Whether a line is an exact-rule line or the headline (the only other ways a line is junk
     before the context rules, which act only around junk).
 
     A line's exact key is its trimmed text case-folded: as long as the trimmed text if that is
     ASCII, at least as long otherwise, so most lines are ruled out by length alone.
     """
-    lengths = rules.exact_lengths | {len(title_key) if title_key else -1}
-    limit = max(lengths)
-    for flat in flats:
-        bare = len(flat.strip(EXACT_TRIM))
-        if bare in lengths or (bare <= limit and not flat.isascii()):
+    title_length = len(title_key) if title_key else -1
+    for flat, bare in zip(flats, bare_lengths, strict=True):
+        if bare > plain_above:
+            continue
+        if bare in rules.exact_lengths or bare == title_length or not flat.isascii():
             key = exact_key(flat)
             if key in rules.exact_index or key == title_key:
                 return True
@@ -252,28 +261,32 @@ def split_caption(text: str, rules: JunkRules | None = None) -> tuple[str | None
     """
     rules = rules if rules is not None else default_rules()
     flat = " ".join(text.split())
-    line = _make_line(0, text.strip(), flat, _pattern_hits(flat, rules))
+    line = _Line(0, text.strip(), flat, _pattern_hits(flat, rules), _bare_length(flat))
     if not line.flat:
         return None, None
-    label = _match_rules(line, 0, 1, rules)
+    label = _match_rules(line, exact_key(flat), 0, 1, rules)
     if label is None or label.kind not in ("caption", "credit"):
         return line.text, None
     return label.caption, label.credit
 
 
-def _classify(lines: list[_Line], rules: JunkRules, title_key: str | None) -> dict[int, LineLabel]:
-    """One pass over the current lines: rule matches, then widget blocks, then lead and tail chrome."""
+def _classify(
+    lines: list[_Line], rules: JunkRules, title_key: str | None, plain_above: int
+) -> dict[int, LineLabel]:
+    """One pass over the current lines: rule matches, then widget blocks, then lead and tail chrome.
+
+    ``plain_above``: lines longer than this (trimmed) are neither an exact rule's nor the headline.
+    """
     total = len(lines)
     found: list[LineLabel | None] = []
-    title_length = len(title_key) if title_key else -1
-    exact_limit = rules.longest_exact
     for position, line in enumerate(lines):
-        if not line.hits and line.bare_length > exact_limit and line.bare_length > title_length:
+        key = exact_key(line.flat) if line.bare_length <= plain_above else None
+        if not line.hits and key is None:
             found.append(None)  # the common story line: nothing to look up
-        elif line.bare_length <= title_length and exact_key(line.flat) == title_key:
+        elif key is not None and key == title_key:
             found.append(LineLabel(line.number, line.text, "headline", "title"))
         else:
-            found.append(_match_rules(line, position, total, rules))
+            found.append(_match_rules(line, key, position, total, rules))
     _claim_blocks(lines, found, rules)
     if rules.lead_chrome:
         _claim_header(lines, found)
@@ -285,9 +298,12 @@ def _classify(lines: list[_Line], rules: JunkRules, title_key: str | None) -> di
     return {label.index: label for label in found if label is not None}
 
 
-def _match_rules(line: _Line, position: int, total: int, rules: JunkRules) -> LineLabel | None:
-    if line.bare_length <= rules.longest_exact:
-        exact = rules.exact_index.get(exact_key(line.flat))
+def _match_rules(
+    line: _Line, key: str | None, position: int, total: int, rules: JunkRules
+) -> LineLabel | None:
+    """``key``: the line's exact key (None: too long to be an exact rule's line)."""
+    if key is not None and line.bare_length <= rules.longest_exact:
+        exact = rules.exact_index.get(key)
         if exact is not None and _applies(exact, line.flat, position, total):
             return LineLabel(line.number, line.text, exact.kind, exact.name)
     for rule, match in line.hits:
@@ -306,13 +322,13 @@ def _pattern_hits(
     ``unless`` may still veto the rule).
     """
     found: list[_Hit] = []
+    words, fragment = _word_count(flat), not _ends_sentence(flat)
     if screened is None:
         screened = [(layer, set(layer.screen.candidates(flat))) for layer in rules.screens]
     for layer, candidates in screened:
         if not candidates:
             continue
         decided: set[str] = set()
-        words, fragment = _word_count(flat), not _ends_sentence(flat)
         for index in sorted(candidates):
             rule, pattern = layer.screened[index]
             if rule.name in decided or rules.by_name.get(rule.name) is not rule:

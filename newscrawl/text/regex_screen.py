@@ -39,7 +39,6 @@ from re import _parser as sre_parser  # type: ignore[attr-defined]
 from re._casefix import _EXTRA_CASES
 from typing import Any, Literal
 
-import numpy as np
 import re2
 
 _ANY_CHARACTER = r"[^\n]"
@@ -82,6 +81,8 @@ def _every_character() -> str:
     the newline (which separates lines): no class of ours holds NUL, so no run spans them.
     Built through numpy in milliseconds (a join of a million ``chr`` calls took a tenth of a second
     in every worker process)."""
+    import numpy as np  # here: importing the junk rules should not cost numpy's import
+
     points = np.arange(sys.maxunicode + 1, dtype="<u4")
     points[0xD800:0xE000] = 0
     points[ord("\n")] = 0
@@ -105,7 +106,7 @@ class Untranslatable(ValueError):
 def translate(pattern: re.Pattern[str]) -> str:
     """An RE2 pattern that matches a line wherever ``pattern`` does, and never across a newline."""
     parsed = list(sre_parser.parse(pattern.pattern, pattern.flags))
-    flags = _flags(pattern.flags & re.IGNORECASE)  # dot-all and multi-line mean nothing in one line
+    flags = _case_flag(pattern.flags)  # dot-all and multi-line mean nothing in one line
     fold = bool(pattern.flags & re.IGNORECASE)
     if len(parsed) == 1 and parsed[0][0] is sre.BRANCH:
         body = "(?:" + "|".join(_edges(list(branch), fold) for branch in parsed[0][1][1]) + ")"
@@ -163,7 +164,7 @@ def _item(op: Any, argument: Any, fold: bool) -> str:
     if op is sre.SUBPATTERN:
         _, added, removed, body = argument
         inner = _sequence(list(body), (fold or bool(added & re.I)) and not removed & re.I)
-        added, removed = _flags(added & re.I), _flags(removed & re.I)
+        added, removed = _case_flag(added), _case_flag(removed)
         return f"(?{added}{'-' + removed if removed else ''}:{inner})"
     if op is sre.ATOMIC_GROUP:
         return f"(?:{_sequence(list(argument), fold)})"
@@ -182,8 +183,9 @@ def _item(op: Any, argument: Any, fold: bool) -> str:
     raise Untranslatable(f"no RE2 form for {op}")
 
 
-def _flags(value: int) -> str:
-    return "".join(letter for flag, letter in ((re.I, "i"), (re.S, "s"), (re.M, "m")) if value & flag)
+def _case_flag(flags: int) -> str:
+    """The inline flag RE2 needs for ``flags``: only case-insensitivity matters within one line."""
+    return "i" if flags & re.I else ""
 
 
 def _repeat(minimum: int, maximum: Any, body: Any, fold: bool) -> str:
@@ -365,10 +367,11 @@ class PatternScreen:
             regex = self._single.get(index)
             if regex is None:
                 regex = self._single[index] = re2.compile(text, self._options)
-            position = 0
+            position, line, counted = 0, 0, 0
             while (match := regex.search(encoded, position)) is not None:
                 start = match.start()
-                line = encoded.count(b"\n", 0, start)
+                line += encoded.count(b"\n", counted, start)  # newlines before the match, counted once
+                counted = start
                 found.setdefault(line, set()).add(index)
                 if encoded[start : start + 1] == b"\n":  # begun by a line anchor: the next line's
                     found.setdefault(line + 1, set()).add(index)
