@@ -13,10 +13,12 @@ from newscrawl.dedup.fingerprint import (
     MAX_SKETCH_SENTENCES,
     SKELETON_HAS_FACTS,
     SPREAD_ANCHORS,
+    Fingerprint,
     fingerprint_batch,
 )
 from newscrawl.dedup.urlkey import is_article_key, url_key
-from newscrawl.dedup.verify import Sketch, serialized_similarity, similarity
+from newscrawl.dedup.verify import serialized_similarity
+from tests.sketches import Sketch, similarity
 
 URL_KEYS = [
     ("https://www.example.com/news/story-1/", "example.com/news/story-1"),
@@ -57,14 +59,19 @@ STORY = (
 )
 
 
-def one(text: str):
+def one(text: str) -> Fingerprint:
     return fingerprint_batch([text])[0]
+
+
+def stored(fingerprint: Fingerprint) -> Sketch:
+    """What the index keeps of the text: its sketch, as rows."""
+    return Sketch.from_bytes(fingerprint.sketch)
 
 
 def test_typography_does_not_change_sentences() -> None:
     curly = STORY.replace('"This', "\u201cThis").replace('day,"', "day,\u201d").replace("—", "--")
     assert one(curly).exact == one(STORY).exact
-    assert one(curly).rows["sentence"].tolist() == one(STORY).rows["sentence"].tolist()
+    assert stored(one(curly)).rows["sentence"].tolist() == stored(one(STORY)).rows["sentence"].tolist()
 
 
 def test_paragraph_splits_and_merges_do_not_change_sentences() -> None:
@@ -81,22 +88,22 @@ def test_case_and_spacing_are_ignored() -> None:
 def test_template_sentences_share_a_skeleton_but_not_a_hash() -> None:
     adams = one("Gas prices in Adams County averaged $3.45 on Monday, up 3 cents.")
     baker = one("Gas prices in Baker County averaged $3.52 on Monday, up 4 cents.")
-    assert adams.rows["sentence"][0] != baker.rows["sentence"][0]
-    assert adams.rows["skeleton"][0] == baker.rows["skeleton"][0] != 0
+    assert stored(adams).rows["sentence"][0] != stored(baker).rows["sentence"][0]
+    assert stored(adams).rows["skeleton"][0] == stored(baker).rows["skeleton"][0] != 0
 
 
 def test_sentence_opening_capital_is_blanked_but_no_fact() -> None:
-    plain = one("The council met again tonight to talk about roads.").rows["skeleton"][0]
-    named = one("The council met again tonight to talk about Main Street.").rows["skeleton"][0]
+    plain = stored(one("The council met again tonight to talk about roads.")).rows["skeleton"][0]
+    named = stored(one("The council met again tonight to talk about Main Street.")).rows["skeleton"][0]
     assert plain != 0 and not plain & SKELETON_HAS_FACTS
     assert named & SKELETON_HAS_FACTS
-    assert one("No capitals or digits here.").rows["skeleton"][0] != 0
-    assert one("no capitals or digits here.").rows["skeleton"][0] == 0
+    assert stored(one("No capitals or digits here.")).rows["skeleton"][0] != 0
+    assert stored(one("no capitals or digits here.")).rows["skeleton"][0] == 0
 
 
 def test_template_sentences_opening_with_a_name_are_twins() -> None:
-    first = one("Tastonrod Almi added 8 rebounds as the Tigers improved.").rows["skeleton"][0]
-    second = one("Loven Venta added 12 rebounds as the Tigers improved.").rows["skeleton"][0]
+    first = stored(one("Tastonrod Almi added 8 rebounds as the Tigers improved.")).rows["skeleton"][0]
+    second = stored(one("Loven Venta added 12 rebounds as the Tigers improved.")).rows["skeleton"][0]
     assert first == second
 
 
@@ -108,7 +115,7 @@ def test_batches_give_the_same_result_as_single_texts() -> None:
         assert fingerprint.exact == alone.exact
         assert fingerprint.simhash == alone.simhash
         assert fingerprint.anchors == alone.anchors
-        assert fingerprint.rows.tobytes() == alone.rows.tobytes()
+        assert stored(fingerprint).rows.tobytes() == stored(alone).rows.tobytes()
 
 
 def test_titles_fingerprinted_alongside_give_each_text_its_headline() -> None:
@@ -118,13 +125,14 @@ def test_titles_fingerprinted_alongside_give_each_text_its_headline() -> None:
     titles = ["Council approves budget 52-48. Residents react", "", "A title", "Ünïcode “quoted” headline"]
     together = fingerprint_batch(texts, titles)
     for text, title, fingerprint in zip(texts, titles, together, strict=True):
-        assert fingerprint.rows.tobytes() == one(text).rows.tobytes()  # texts unchanged by titles
-        alone, stored = one(title), Sketch.from_bytes(fingerprint.sketch)
-        assert stored.headline.tobytes() == alone.rows[:1].tobytes()
-        assert stored.headline_shape == (alone.shapes[0] if alone.shapes else 0)
-        assert len(stored.title_words) == len(re.findall(r"\w+", title))
-        assert stored.rows.tobytes() == fingerprint.rows.tobytes()
-    untitled = Sketch.from_bytes(one(STORY).sketch)
+        assert (
+            stored(fingerprint).rows.tobytes() == stored(one(text)).rows.tobytes()
+        )  # texts unchanged by titles
+        alone, kept = stored(one(title)), stored(fingerprint)
+        assert kept.headline.tobytes() == alone.rows[:1].tobytes()
+        assert kept.headline_shape == (alone.shapes[0] if alone.shapes else 0)
+        assert len(kept.title_words) == len(re.findall(r"\w+", title))
+    untitled = stored(one(STORY))
     assert (len(untitled.headline), len(untitled.title_words)) == (0, 0)
     with pytest.raises(ValueError):
         fingerprint_batch(texts, titles[:2])
@@ -132,7 +140,13 @@ def test_titles_fingerprinted_alongside_give_each_text_its_headline() -> None:
 
 def test_empty_text() -> None:
     empty = one("")
-    assert (empty.token_count, empty.exact, empty.simhash, empty.anchors, len(empty.rows)) == (0, 0, 0, (), 0)
+    assert (empty.token_count, empty.exact, empty.simhash, empty.anchors, len(stored(empty).rows)) == (
+        0,
+        0,
+        0,
+        (),
+        0,
+    )
     assert empty.simhash_hex == "0000000000000000"
 
 
@@ -149,8 +163,8 @@ def test_anchors_are_bounded_and_lead_with_the_first_sentences() -> None:
     text = "\n\n".join(f"Sentence {n} of the story has quite a few words in it." for n in range(80))
     fingerprint = one(text)
     assert len(fingerprint.anchors) == LEAD_ANCHORS + SPREAD_ANCHORS
-    assert fingerprint.anchors[0] == int(fingerprint.rows["sentence"][0]) >> 1
-    assert len(fingerprint.rows) == MAX_SKETCH_SENTENCES
+    assert fingerprint.anchors[0] == int(stored(fingerprint).rows["sentence"][0]) >> 1
+    assert len(stored(fingerprint).rows) == MAX_SKETCH_SENTENCES
 
 
 def test_title_words_ignore_case_and_punctuation() -> None:
@@ -255,9 +269,20 @@ def test_sketch_round_trip() -> None:
 def test_bodies_cleaned_by_the_crawl_are_not_stripped_again() -> None:
     from newscrawl.commands.dedup import _document
 
-    body = "\n\n".join(["READ MORE: Council coverage"] + [f"Sentence number {n} of the story about the council." for n in range(12)])
+    body = "\n\n".join(
+        ["READ MORE: Council coverage"]
+        + [f"Sentence number {n} of the story about the council." for n in range(12)]
+    )
     foreign = _document({"url": "https://a.example/x", "title": "T", "body": body})
-    ours = _document({"url": "https://a.example/x", "title": "T", "body": body, "simhash": "0123456789abcdef", "crawled_at": "2026-11-29T00:00:00+00:00"})
+    ours = _document(
+        {
+            "url": "https://a.example/x",
+            "title": "T",
+            "body": body,
+            "simhash": "0123456789abcdef",
+            "crawled_at": "2026-11-29T00:00:00+00:00",
+        }
+    )
     assert not foreign.cleaned and ours.cleaned
     cleaned, raw = prepare([foreign])[0], prepare([ours])[0]
     assert cleaned.simhash != raw.simhash  # the junk line counted only where the rules did not run

@@ -117,6 +117,17 @@ def test_founding_url_of_an_earlier_run_is_not_its_own_copy(backend: Backend) ->
     assert (next_run.story_id, next_run.duplicate_of) == (f"{1:016x}", None)
 
 
+def test_without_repeats_as_copies_a_founding_url_fetched_again_stays_first(backend: Backend) -> None:
+    """What a crawl opens: a URL comes twice in one run only when a killed worker's request was
+    fetched again, and its item must stay the story's first copy."""
+    store = open_dedup_store(backend.state_dir, backend.redis_url, repeats_are_copies=False)
+    first, again = (store.resolve([claim(1)], never_same)[0] for _ in range(2))
+    (copy,) = store.resolve([claim(2, keys=(1,))], never_same)
+    store.close()
+    assert (first.duplicate_of, again.duplicate_of) == (None, None)
+    assert (copy.story_id, copy.duplicate_of) == (first.story_id, "https://example.com/1")
+
+
 def test_failed_batch_leaves_no_trace(backend: Backend) -> None:
     store = backend.dedup()
     store.resolve([claim(1, anchors=(5,), sketch=b"x")], never_same)

@@ -455,7 +455,7 @@ class Command(ScrapyCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            help="processes parsing and fingerprinting ahead (0: none; default: by cores and --assume-clean)",
+            help="processes parsing and fingerprinting ahead (0: none; default: one per core)",
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:

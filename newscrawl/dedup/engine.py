@@ -2,7 +2,7 @@
 
 Layers, cheapest first: URL identity (the item's URL and its canonical URL), the exact hash of
 the normalized story text, then near copies found through sentence anchors in the index and
-confirmed by ``verify.similarity``. Preparing documents is pure (and runs in worker processes
+confirmed by ``verify.serialized_similarity``. Preparing documents is pure (and runs in worker processes
 for the offline command); only ``commit`` touches the store.
 """
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import struct
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -103,8 +104,6 @@ MAX_TITLE_WORDS = 255
 class Fingerprint(NamedTuple):
     """What dedup needs of one text; never the text itself (a named tuple: one is built per item)."""
 
-    rows: np.ndarray  # SENTENCE_ROW, the first MAX_SKETCH_SENTENCES sentences in order
-    shapes: tuple[int, ...]  # shape of each of the first SHAPED_SENTENCES sentences, 0 for none
     token_count: int
     exact: int  # 63-bit hash of the whole normalized text; 0 when there is no text
     simhash: int  # 64-bit simhash over sentences weighted by length
@@ -322,8 +321,6 @@ def _fingerprint_chunk(texts: Sequence[str], titles: Sequence[str]) -> list[Fing
         word_first, word_end = words.starts[index], words.ends[index]
         fingerprints.append(
             Fingerprint(
-                rows=rows[first:sketch_end],
-                shapes=text_shapes,
                 token_count=int(token_totals[index]),
                 exact=int(exact_hashes[index]),
                 simhash=int(simhashes[index]),
@@ -367,11 +364,17 @@ def _title_parts(
     return headlines, _TitleWords(hashes.tobytes(), starts, ends)
 
 
+@lru_cache(maxsize=1024)
+def unsigned_array(count: int, code: str = "I") -> struct.Struct:
+    """A little-endian array of ``count`` unsigned integers (compiled once per length)."""
+    return struct.Struct(f"<{count}{code}")
+
+
 class SketchColumns(NamedTuple):
     """Sketch columns of many texts (little-endian bytes), from which each text's sketch is cut.
 
-    A sketch is what the index keeps of a story to verify later candidates (see
-    ``verify.Sketch``): a header, then column by column its sentence hashes, skeletons and
+    A sketch is what the index keeps of a story to verify later candidates (read back by
+    ``verify.ParsedSketch``): a header, then column by column its sentence hashes, skeletons and
     weights (9 bytes a sentence), the shapes of its first sentences, its headline row with shape,
     and its title's word hashes.
     """
@@ -397,7 +400,7 @@ class SketchColumns(NamedTuple):
                 self.sentences[4 * first : 4 * end],
                 self.skeletons[4 * first : 4 * end],
                 self.weights[first:end],
-                struct.pack(f"<{len(shapes)}Q", *shapes),
+                unsigned_array(len(shapes), "Q").pack(*shapes),
                 SKETCH_HEADLINE.pack(*headline) if headline is not None else b"",
                 self.title_words[4 * word_first : 4 * word_end],
             )

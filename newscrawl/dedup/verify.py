@@ -17,21 +17,10 @@ Pure functions over sketches (sentence hashes, skeletons, shapes and lengths), n
 
 from __future__ import annotations
 
-import struct
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-import numpy as np
-
-from newscrawl.dedup.fingerprint import (
-    MAX_TITLE_WORDS,
-    SENTENCE_ROW,
-    SKELETON_HAS_FACTS,
-    SKETCH_HEADER,
-    SKETCH_HEADLINE,
-    SketchColumns,
-)
+from newscrawl.dedup.fingerprint import SKELETON_HAS_FACTS, SKETCH_HEADER, SKETCH_HEADLINE, unsigned_array
 
 MIN_STORY_TOKENS = 25  # below this a text is never compared by content
 TITLE_GUARD_TOKENS = 80  # when both texts are shorter, their titles must agree as well
@@ -49,48 +38,10 @@ MIN_HEADLINE_TOKENS = 4
 SHAPE_MATCHES = 4  # of 8 MinHash bytes
 
 
-@dataclass(frozen=True, slots=True)
-class Sketch:
-    """What the index keeps of a story to verify later candidates (9 bytes a sentence, 8 a shape).
-
-    ``headline`` is the title as one sentence row (or none): it takes part in the fact check only,
-    since copies often get new headlines but templated stories get templated ones. Serialized
-    column by column, which ``struct`` reads back fastest.
-    """
-
-    rows: np.ndarray  # SENTENCE_ROW
-    shapes: tuple[int, ...]  # of the first sentences
-    headline: np.ndarray  # SENTENCE_ROW, at most one
-    headline_shape: int
-    title_words: np.ndarray  # uint32
-
-    def to_bytes(self) -> bytes:
-        words = self.title_words[:MAX_TITLE_WORDS].astype("<u4", copy=False)
-        headline = next(((*row, self.headline_shape) for row in self.headline[:1].tolist()), None)
-        rows = self.rows  # SENTENCE_ROW's fields are little-endian already
-        columns = SketchColumns(
-            rows["sentence"].tobytes(), rows["skeleton"].tobytes(), rows["weight"].tobytes(), words.tobytes()
-        )
-        return columns.pack(0, len(self.rows), self.shapes, headline, 0, len(words))
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> Sketch:
-        parsed = _Sentences.parse(data)
-        rows = np.empty(len(parsed.sentences), dtype=SENTENCE_ROW)
-        rows["sentence"], rows["skeleton"], rows["weight"] = (
-            parsed.sentences,
-            parsed.skeletons,
-            parsed.weights,
-        )
-        headline = np.array([parsed.headline[:3]] if parsed.headline else [], dtype=SENTENCE_ROW)
-        headline_shape = parsed.headline[3] if parsed.headline else 0
-        title_words = np.array(sorted(parsed.title_words), dtype=np.uint32)
-        return cls(rows, parsed.shapes, headline, headline_shape, title_words)
-
-
-class _Sentences(NamedTuple):
-    """A parsed sketch as Python tuples and sets, the fastest shape for a few dozen sentences (a
-    named tuple: one is built for most claims, and a frozen dataclass takes longer to build)."""
+class ParsedSketch(NamedTuple):
+    """A sketch (``fingerprint.SketchColumns``) read back as Python tuples and sets, the fastest
+    shape for a few dozen sentences (a named tuple: one is built for most claims, and a frozen
+    dataclass takes longer to build)."""
 
     sentences: tuple[int, ...]
     skeletons: tuple[int, ...]
@@ -102,47 +53,37 @@ class _Sentences(NamedTuple):
     headline: tuple[int, int, int, int] | None  # (hash, skeleton, weight, shape)
 
     @classmethod
-    def parse(cls, data: bytes) -> _Sentences:
+    def parse(cls, data: bytes) -> ParsedSketch:
         count, title_count, headline_count, shape_count = SKETCH_HEADER.unpack_from(data)
         offset = SKETCH_HEADER.size
-        columns = _unsigned(2 * count).unpack_from(data, offset)  # sentence hashes, then skeletons
+        columns = unsigned_array(2 * count).unpack_from(data, offset)  # sentence hashes, then skeletons
         sentences, skeletons = columns[:count], columns[count:]
         weights = tuple(data[offset + 8 * count : offset + 9 * count])
         offset += 9 * count
-        shapes = _unsigned(shape_count, "Q").unpack_from(data, offset)
+        shapes = unsigned_array(shape_count, "Q").unpack_from(data, offset)
         offset += 8 * shape_count
         headline = SKETCH_HEADLINE.unpack_from(data, offset) if headline_count else None
         offset += SKETCH_HEADLINE.size * headline_count
-        title_words = frozenset(_unsigned(title_count).unpack_from(data, offset))
+        title_words = frozenset(unsigned_array(title_count).unpack_from(data, offset))
         return cls(
             sentences, skeletons, weights, shapes, frozenset(sentences), sum(weights), title_words, headline
         )
 
 
-@lru_cache(maxsize=1024)
-def _unsigned(count: int, code: str = "I") -> struct.Struct:
-    """A little-endian array of ``count`` unsigned integers (compiled once per length)."""
-    return struct.Struct(f"<{count}{code}")
-
-
-def similarity(first: Sketch, second: Sketch) -> float:
-    """Containment of the shorter text in the longer; 0.0 when they are not one story."""
-    return serialized_similarity(first.to_bytes(), second.to_bytes())
-
-
 @lru_cache(maxsize=4096)
-def _parsed(data: bytes) -> _Sentences:
-    return _Sentences.parse(data)
+def _parsed(data: bytes) -> ParsedSketch:
+    return ParsedSketch.parse(data)
 
 
 def serialized_similarity(first: bytes, second: bytes) -> float:
-    """``similarity`` of two serialized sketches; parsed sketches are cached (a claim meets several)."""
+    """Containment of the shorter text in the longer, from their serialized sketches; 0.0 when they
+    are not one story. Parsed sketches are cached (a claim meets several candidates)."""
     if not first or not second:
         return 0.0
     return _similarity(_parsed(first), _parsed(second))
 
 
-def _similarity(first: _Sentences, second: _Sentences) -> float:
+def _similarity(first: ParsedSketch, second: ParsedSketch) -> float:
     if min(first.total, second.total) < MIN_STORY_TOKENS:
         return 0.0
     if max(first.total, second.total) < TITLE_GUARD_TOKENS and not _titles_agree(first, second):
@@ -164,7 +105,7 @@ def _similarity(first: _Sentences, second: _Sentences) -> float:
     return containment
 
 
-def _unmatched(text: _Sentences, other: _Sentences) -> list[tuple[int, int, int]]:
+def _unmatched(text: ParsedSketch, other: ParsedSketch) -> list[tuple[int, int, int]]:
     """(skeleton, shape, weight) of the sentences (and headline) of ``text`` missing from ``other``."""
     shapes = text.shapes
     unmatched = [
@@ -181,7 +122,7 @@ def _unmatched(text: _Sentences, other: _Sentences) -> list[tuple[int, int, int]
     return unmatched
 
 
-def _conflict_weight(shorter: _Sentences, longer: _Sentences, shared_facts: int) -> int:
+def _conflict_weight(shorter: ParsedSketch, longer: ParsedSketch, shared_facts: int) -> int:
     """Tokens of the shorter text in sentences with a twin in the longer that is not the same sentence.
 
     Twins: the same skeleton (only numbers and names differ), or the same shape (the plain words
@@ -214,7 +155,7 @@ def _same_shape(first: int, second: int) -> bool:
     return (~nonzero_bytes & _ALL_BITS).bit_count() >= SHAPE_MATCHES
 
 
-def _titles_agree(first: _Sentences, second: _Sentences) -> bool:
+def _titles_agree(first: ParsedSketch, second: ParsedSketch) -> bool:
     if not first.title_words or not second.title_words:
         return False
     overlap = len(first.title_words & second.title_words)

@@ -46,7 +46,9 @@ class ClaimResolver:
 
     def __init__(self, verify: Verifier, session_start: int) -> None:
         self._verify = verify
-        self._session_start = session_start  # stories numbered above it were founded by this process
+        # A story numbered up to this was founded before this session (or, with the store's
+        # repeats_are_copies off, counts as such: its first URL met again is never a copy).
+        self._session_start = session_start
         self._known: dict[int, int] = {}
         self._postings: dict[int, list[int]] = {}
         self._stories: dict[int, StoryRow] = {}
@@ -89,8 +91,9 @@ class ClaimResolver:
         self._remember_keys(claim.keys, story)
         if first_url == claim.url and story <= self._session_start:
             # The first copy of a story from an earlier run, met again (a re-run over the same
-            # export, an updated article revisited): still the first copy. Within one run, the
-            # same URL twice is a duplicate.
+            # export, an updated article revisited): still the first copy. Within one session,
+            # the same URL twice is a duplicate, unless repeats are not copies (a crawl, where
+            # a URL comes twice only when a killed worker's request was fetched again).
             return Resolution(story_id, None, similarity)
         return Resolution(story_id, first_url, similarity)
 

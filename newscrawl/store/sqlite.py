@@ -90,7 +90,8 @@ class SQLiteDedupStore:
 
     def __init__(self, database: SQLiteDatabase, *, repeats_are_copies: bool = True) -> None:
         self._database = database
-        # Stories with a larger id were founded by this session (this run).
+        # Stories with a larger id were founded by this session (this run); with repeats_are_copies
+        # off, every story counts as earlier, so a first URL met again stays the first copy.
         self._session_start = (
             database.connection.execute("SELECT coalesce(max(id), 0) FROM stories").fetchone()[0]
             if repeats_are_copies
